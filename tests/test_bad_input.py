@@ -1,0 +1,55 @@
+"""Bad input fails the strict build with a message naming the problem, and loses nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_build
+
+
+def assert_fails_naming(result, *expected: str) -> None:
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"the build succeeded but should have failed:\n{output}"
+    for fragment in expected:
+        assert fragment in output, f"the failure message does not mention {fragment!r}:\n{output}"
+
+
+def test_broken_link_fails_naming_file_and_target(project_copy: Path) -> None:
+    page = project_copy / "docs" / "author.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[gone](no-such-page.md)\n", encoding="utf-8")
+    assert_fails_naming(run_build(project_copy, project_copy / "site"), "author.md", "no-such-page.md")
+
+
+def test_broken_anchor_fails_naming_file_and_anchor(project_copy: Path) -> None:
+    page = project_copy / "docs" / "author.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[gone](index.md#no-such-anchor)\n", encoding="utf-8")
+    assert_fails_naming(run_build(project_copy, project_copy / "site"), "author.md", "no-such-anchor")
+
+
+def test_nav_entry_to_missing_page_fails_naming_it(project_copy: Path) -> None:
+    config = project_copy / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("nav:\n", "nav:\n  - Missing: missing-page.md\n"), encoding="utf-8")
+    assert_fails_naming(run_build(project_copy, project_copy / "site"), "missing-page.md")
+
+
+def test_malformed_config_fails_naming_the_file(project_copy: Path) -> None:
+    config = project_copy / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\ntheme: [unclosed\n", encoding="utf-8")
+    assert_fails_naming(run_build(project_copy, project_copy / "site"), "mkdocs.yml")
+
+
+def test_failed_build_keeps_the_last_good_site(project_copy: Path) -> None:
+    site_dir = project_copy / "site"
+    first = run_build(project_copy, site_dir)
+    assert first.returncode == 0, first.stdout + first.stderr
+    good = {p.relative_to(site_dir): p.read_bytes() for p in site_dir.rglob("*") if p.is_file()}
+
+    page = project_copy / "docs" / "index.md"
+    page.write_text(page.read_text(encoding="utf-8").replace("(author.md)", "(missing.md)", 1), encoding="utf-8")
+    assert_fails_naming(run_build(project_copy, site_dir), "missing.md")
+
+    after = {p.relative_to(site_dir): p.read_bytes() for p in site_dir.rglob("*") if p.is_file()}
+    assert after == good, "a failed build changed the last good site"
+    leftovers = [p.name for p in project_copy.iterdir() if p.name.startswith(".site-staging")]
+    assert not leftovers, f"a failed build left staging folders behind: {leftovers}"
