@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import http.server
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import Browser, sync_playwright
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_TEXT = Path(__file__).resolve().parent / "source.txt"
@@ -112,3 +118,56 @@ def project_copy(tmp_path: Path) -> Path:
     )
     (copy / ".venv").symlink_to(PROJECT_ROOT / ".venv")
     return copy
+
+
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site under its project-site path, with 404.html for misses, as GitHub Pages does."""
+
+    site_root: Path
+    base_path: str
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature is the stdlib's
+        pass
+
+    def translate_path(self, path: str) -> str:
+        url_path = urlsplit(path).path
+        if not url_path.startswith(self.base_path):
+            return str(self.site_root / "__outside_site__")
+        return super().translate_path("/" + url_path[len(self.base_path):])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if code != 404:
+            return super().send_error(code, message, explain)
+        body = (self.site_root / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@pytest.fixture(scope="session")
+def served_site(site: Path, site_url: str) -> Iterator[str]:
+    """The built site on a loopback HTTP server; yields its root URL (with the project-site path)."""
+    base_path = urlsplit(site_url).path
+    handler = type("Handler", (_SiteHandler,), {"site_root": site, "base_path": base_path})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}{base_path}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium (or CHROMIUM_PATH), driven by Playwright; never a downloaded browser."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
