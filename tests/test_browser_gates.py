@@ -1,0 +1,116 @@
+"""Every page in a real browser, light and dark, phone and desktop: accessible, quiet, private, contained.
+
+One browser for the session, one context per viewport × colour scheme, one page visit per test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request
+
+from site_pages import SITE_PAGES, page_url
+
+VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 800}}
+# Material's palette follows the reader's system setting until they choose: emulate that setting.
+SCHEMES = {"light": "default", "dark": "slate"}
+AXE_OPTIONS = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+    "resultTypes": ["violations"],
+}
+# Records CSP violations from the first byte of every document (init scripts run before the page's own).
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.effectiveDirective} blocked ${event.blockedURI || "inline"} ` +
+    `at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+axe = Axe()
+
+
+@dataclass
+class Visit:
+    """A page opened in the browser, with everything it said and fetched on the way."""
+
+    page: Page
+    console_errors: list[str] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)
+
+    @property
+    def csp_violations(self) -> list[str]:
+        return self.page.evaluate("window.__cspViolations")
+
+
+@pytest.fixture(scope="module")
+def contexts(browser: Browser) -> Iterator[dict[tuple[str, str], BrowserContext]]:
+    opened = {
+        (viewport, scheme): browser.new_context(
+            viewport=size, color_scheme=scheme, service_workers="block"  # type: ignore[arg-type]
+        )
+        for viewport, size in VIEWPORTS.items()
+        for scheme in SCHEMES
+    }
+    for context in opened.values():
+        context.add_init_script(CSP_LISTENER)
+    yield opened
+    for context in opened.values():
+        context.close()
+
+
+def visit(context: BrowserContext, url: str) -> Visit:
+    page = context.new_page()
+    seen = Visit(page)
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            seen.console_errors.append(f"{message.text} ({message.location.get('url')})")
+
+    def on_request(request: Request) -> None:
+        seen.requests.append(request.url)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: seen.console_errors.append(f"uncaught: {error}"))
+    page.on("request", on_request)
+    response = page.goto(url, wait_until="networkidle")
+    assert response is not None and response.ok, f"GET {url} answered {response and response.status}"
+    return seen
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("built_page", SITE_PAGES)
+def test_page_passes_the_browser_gates(
+    contexts: dict[tuple[str, str], BrowserContext], served_site: str, built_page: str, viewport: str, scheme: str
+) -> None:
+    context = contexts[(viewport, scheme)]
+    seen = visit(context, page_url(served_site, built_page))
+    page = seen.page
+    try:
+        active_scheme = page.evaluate("document.body.dataset.mdColorScheme")
+        assert active_scheme == SCHEMES[scheme], f"a {scheme} system setting gave the {active_scheme} palette"
+
+        results = axe.run(page, options=AXE_OPTIONS)
+        assert results.violations_count == 0, f"axe-core found violations:\n{results.generate_report()}"
+
+        assert not seen.console_errors, "console errors:\n" + "\n".join(seen.console_errors)
+        assert not seen.csp_violations, "CSP violations:\n" + "\n".join(seen.csp_violations)
+
+        site_origin = urlsplit(served_site).netloc
+        foreign = [url for url in seen.requests if urlsplit(url).scheme != "data" and urlsplit(url).netloc != site_origin]
+        assert not foreign, "requests to other hosts:\n" + "\n".join(foreign)
+
+        overflow = page.evaluate(
+            "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+        )
+        assert overflow[0] <= overflow[1], f"horizontal overflow: content {overflow[0]}px wide in a {overflow[1]}px viewport"
+
+        cookies = context.cookies()
+        assert not cookies, f"the site set cookies: {[cookie['name'] for cookie in cookies]}"
+    finally:
+        page.close()
