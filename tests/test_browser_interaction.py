@@ -1,0 +1,137 @@
+"""What a reader does with keyboard and mouse: search, switch the palette, move through every control."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from site_pages import SITE_PAGES, page_url
+
+DESKTOP = {"width": 1280, "height": 800}
+# Tab stops are compared on screenshots taken at once: no transition may be mid-way.
+NO_MOTION = "*, *::before, *::after { transition: none !important; animation: none !important; }"
+# Candidates for a Tab stop under the HTML focus rules; those with a negative tabIndex are dropped in the page.
+FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select, textarea, summary, [tabindex]"
+DESCRIBE_ACTIVE = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const name = el.getAttribute("aria-label") || el.textContent.trim().replace(/\\s+/g, " ").slice(0, 40);
+  return `<${el.tagName.toLowerCase()} class="${el.className}"> ${el.getAttribute("href") || el.id || ""} “${name}”`;
+}"""
+
+
+@pytest.fixture
+def desktop(browser: Browser) -> Iterator[BrowserContext]:
+    context = browser.new_context(viewport=DESKTOP, color_scheme="light")
+    yield context
+    context.close()
+
+
+def open_page(context: BrowserContext, url: str) -> Page:
+    page = context.new_page()
+    response = page.goto(url, wait_until="networkidle")
+    assert response is not None and response.ok, f"GET {url} failed"
+    return page
+
+
+def test_searching_astana_leads_to_the_paragraph_that_says_it(desktop: BrowserContext, served_site: str) -> None:
+    page = open_page(desktop, served_site + "author/")
+    page.locator(".md-search__input").click()
+    page.keyboard.type("Astana")  # keystrokes, as the theme's search listens for them
+    result = page.locator(".md-search-result__item", has=page.locator("mark", has_text="Astana")).first
+    result.wait_for(timeout=10_000)
+    result.locator("a").first.click()
+    page.wait_for_url(re.compile(r"#p-\d+$"), timeout=10_000)
+    target_id = page.url.rsplit("#", 1)[1]
+    paragraph = page.locator(f"p#{target_id}")
+    assert "Astana" in paragraph.inner_text(), f"the search led to #{target_id}, which does not mention Astana"
+    assert paragraph.evaluate("p => p.matches(':target')"), "the paragraph is not the page's target"
+    box, viewport = paragraph.bounding_box(), page.viewport_size
+    assert box is not None and viewport is not None and 0 <= box["y"] < viewport["height"], "paragraph not in view"
+    page.close()
+
+
+def test_the_palette_toggle_switches_scheme_by_keyboard_and_survives_a_reload(
+    desktop: BrowserContext, served_site: str
+) -> None:
+    page = open_page(desktop, served_site)
+    schemes = [page.evaluate("document.body.dataset.mdColorScheme")]
+    # The theme shows the label of the active palette's radio button; focus follows each switch.
+    page.locator("input[name='__palette']:has(+ label:not([hidden]))").focus()
+    for _ in range(3):  # system → light → dark → system
+        page.keyboard.press("Enter")
+        schemes.append(page.evaluate("document.body.dataset.mdColorScheme"))
+        if schemes[-1] == "slate":
+            break
+    assert schemes[0] == "default" and schemes[-1] == "slate", f"the toggle went through {schemes}, never to dark"
+    page.reload(wait_until="networkidle")
+    after_reload = page.evaluate("document.body.dataset.mdColorScheme")
+    assert after_reload == "slate", f"after a reload the palette is {after_reload}, not the chosen dark"
+    assert not desktop.cookies(), "the palette choice must not be kept in a cookie"
+    page.close()
+
+
+def test_first_tab_reaches_the_skip_link_and_it_leads_into_the_article(
+    desktop: BrowserContext, served_site: str
+) -> None:
+    page = open_page(desktop, served_site)
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    assert skip.evaluate("el => el.matches('a.md-skip')"), f"first Tab reached {page.evaluate(DESCRIBE_ACTIVE)}"
+    box = skip.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["x"] >= 0 and box["width"] > 0, "the focused skip link is off screen"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    inside = page.evaluate("document.activeElement.closest('article.md-content__inner') !== null")
+    assert inside, f"after the skip link, Tab went to {page.evaluate(DESCRIBE_ACTIVE)}, outside the article"
+    page.close()
+
+
+@pytest.mark.parametrize("built_page", SITE_PAGES)
+def test_every_control_is_reachable_by_tab_and_visibly_focused(
+    browser: Browser, served_site: str, built_page: str
+) -> None:
+    # CSP is bypassed only to add the no-motion stylesheet; the CSP itself is tested elsewhere.
+    context = browser.new_context(viewport=DESKTOP, color_scheme="light", bypass_csp=True)
+    page = open_page(context, page_url(served_site, built_page))
+    page.add_style_tag(content=NO_MOTION)
+    page.evaluate("document.documentElement.dataset.tabWalk = 'started'")
+    visited: list[str] = []
+    invisible: list[str] = []
+    for _ in range(200):
+        # What the reader sees with nothing focused, just before this Tab: some theme controls
+        # (the search field) show focus by opening something that stays open after a blur.
+        page.evaluate("window.__lastFocus = document.activeElement; document.activeElement.blur()")
+        scroll_before, before = page.evaluate("scrollY"), page.screenshot()
+        page.evaluate("window.__lastFocus.focus()")
+        page.keyboard.press("Tab")
+        described = page.evaluate(DESCRIBE_ACTIVE)
+        if described is None or page.evaluate("document.activeElement.dataset.tabbed === 'yes'"):
+            break  # focus left the page or came round again: every stop has been seen
+        visited.append(described)
+        page.evaluate("document.activeElement.dataset.tabbed = 'yes'")
+        focused = page.screenshot()
+        page.evaluate("window.__lastFocus = document.activeElement; document.activeElement.blur()")
+        blurred = page.screenshot()
+        page.evaluate("window.__lastFocus.focus()")
+        # Compared only at one scroll position, so that scrolling to the control is not mistaken for focus.
+        changed_on_blur = focused != blurred
+        changed_on_focus = page.evaluate("scrollY") == scroll_before and focused != before
+        if not (changed_on_blur or changed_on_focus):
+            invisible.append(described)
+    unreached = page.evaluate(
+        """selector => [...document.querySelectorAll(selector)]
+          .filter(el => el.tabIndex >= 0 && el.checkVisibility({visibilityProperty: true}) && !el.closest('[inert]'))
+          // One radio button per group is a Tab stop; the arrow keys (or the theme's Enter) reach the others.
+          .filter(el => !(el.type === 'radio' && document.querySelector(`input[name="${el.name}"][data-tabbed]`)))
+          .filter(el => !el.dataset.tabbed)
+          .map(el => `<${el.tagName.toLowerCase()} class="${el.className}"> ${el.getAttribute('href') || el.id || ''}`)""",
+        FOCUSABLE,
+    )
+    context.close()
+    assert visited, "Tab never moved focus into the page"
+    assert not unreached, "controls that Tab never reaches:\n" + "\n".join(unreached)
+    assert not invisible, "Tab stops that show no visible focus:\n" + "\n".join(invisible)
