@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-LIGHTHOUSE = PROJECT_ROOT / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE = PROJECT_ROOT / "benchmark" / "node_modules" / ".bin" / "lighthouse"
 BASE_PATH = "/principled-diplomacy/"
 # GitHub Pages compresses text responses and lets browsers cache everything for ten minutes.
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt"}
@@ -141,7 +141,7 @@ def main() -> None:
     site = Path(sys.argv[1]).resolve()
     port = int(sys.argv[2])
     if not LIGHTHOUSE.exists():
-        raise SystemExit("lighthouse is not installed: run `npm ci` in the project root")
+        raise SystemExit("lighthouse is not installed: run scripts/benchmark, or npm ci --prefix benchmark")
     handler = type("Handler", (PagesHandler,), {"site_root": site})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), partial(handler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -82,11 +82,17 @@ def run_build(project: Path, site_dir: Path, env: dict[str, str] | None = None) 
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The one strict build of the session: its folder and the build's own output."""
     site_dir = tmp_path_factory.mktemp("build") / "site"
     result = run_build(PROJECT_ROOT, site_dir)
     assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
-    return site_dir
+    return site_dir, result
+
+
+@pytest.fixture(scope="session")
+def site(site_build: tuple[Path, subprocess.CompletedProcess[str]]) -> Path:
+    return site_build[0]
 
 
 @pytest.fixture(scope="session")
