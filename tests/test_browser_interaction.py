@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from site_pages import SITE_PAGES, page_url
+from test_browser_gates import CSP_LISTENER
 
 DESKTOP = {"width": 1280, "height": 800}
 # Tab stops are compared on screenshots taken at once: no transition may be mid-way.
@@ -135,3 +136,37 @@ def test_every_control_is_reachable_by_tab_and_visibly_focused(
     assert visited, "Tab never moved focus into the page"
     assert not unreached, "controls that Tab never reaches:\n" + "\n".join(unreached)
     assert not invisible, "Tab stops that show no visible focus:\n" + "\n".join(invisible)
+
+
+def test_theme_features_work_under_the_csp(browser: Browser, served_site: str) -> None:
+    # The CSP forbids inline styles; the theme's tooltips, tabs, copy buttons and search must
+    # still work, styling by CSSOM only. Each step is one a reader takes.
+    context = browser.new_context(viewport=DESKTOP, permissions=["clipboard-read", "clipboard-write"])
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
+    page.goto(served_site, wait_until="networkidle")
+
+    abbreviation = page.locator("article abbr").first
+    abbreviation.hover()
+    tooltip = page.locator("[role=tooltip]", has_text=str(abbreviation.get_attribute("title") or "")[:20]).first
+    tooltip.wait_for(state="visible", timeout=5_000)
+
+    tab_labels = page.locator("article .tabbed-labels > label")
+    tab_labels.nth(tab_labels.count() - 1).click()
+    copy = page.locator("article .tabbed-block").nth(tab_labels.count() - 1).locator("button.md-code__button[data-md-type=copy]")
+    copy.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    code = page.locator("article .tabbed-block").nth(tab_labels.count() - 1).locator("code").inner_text()
+    assert copied.strip() == code.strip(), "the copy button did not copy the citation shown"
+
+    page.locator(".md-search__input").click()
+    page.keyboard.type("Kazakhstan")
+    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
+
+    violations = page.evaluate("window.__cspViolations")
+    context.close()
+    assert not violations, "CSP violations:\n" + "\n".join(violations)
+    assert not errors, "console errors:\n" + "\n".join(errors)
