@@ -86,14 +86,20 @@ OFFLINE_ZIP_NAME = "mahoney-principled-diplomacy-offline.zip"
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Everything that is published: the site with its PDF and offline editions."""
-    if TEST_SITE_DIR:
-        return Path(TEST_SITE_DIR)
+def site_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """The one strict build of the session, with the PDF and offline editions: its folder and its output."""
     site_dir = tmp_path_factory.mktemp("build") / "site"
     result = run_build(PROJECT_ROOT, site_dir, script="build-editions")
     assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
-    return site_dir
+    return site_dir, result
+
+
+@pytest.fixture(scope="session")
+def site(request: pytest.FixtureRequest) -> Path:
+    """Everything that is published, or the site TEST_SITE_DIR names."""
+    if TEST_SITE_DIR:
+        return Path(TEST_SITE_DIR)
+    return request.getfixturevalue("site_build")[0]
 
 
 @pytest.fixture(scope="session")

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+from pathlib import Path
+
 import pytest
 from bs4 import BeautifulSoup
+
+
+def test_strict_build_prints_no_warning(site_build: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    output = site_build[1].stdout + site_build[1].stderr
+    warnings = [line for line in output.splitlines() if "WARNING" in line and "Location 'file:" not in line]
+    assert not warnings, "the strict build printed warnings:\n" + "\n".join(warnings)
 
 
 def test_expected_pages_exist(html_pages: dict[str, BeautifulSoup]) -> None:
