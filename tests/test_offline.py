@@ -11,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from mkdocs.config import load_config
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from conftest import OFFLINE_ZIP_NAME, PDF_NAME, PROJECT_ROOT, Reference, normalize
 from test_links import resolve
@@ -145,7 +146,10 @@ def test_offline_edition_reads_navigates_and_searches_from_disk(
 
     page.locator("input[data-md-component='search-query']").fill("Astana")
     result = page.locator(".md-search-result__item").first
-    result.wait_for(state="visible", timeout=10_000)
+    try:
+        result.wait_for(state="visible", timeout=10_000)
+    except PlaywrightTimeoutError:
+        raise AssertionError("searching 'Astana' showed no result; the page reported:\n" + "\n".join(watch.problems)) from None
     assert "Astana" in result.inner_text(), f"the first search result does not mention Astana: {result.inner_text()[:120]}"
 
     assert not watch.problems, "the offline edition misbehaves from file://:\n" + "\n".join(watch.problems)
