@@ -34,7 +34,8 @@ def pdf_text(pdf: Path) -> str:
     width, height = (float(n) for n in re.findall(r"[\d.]+", pdf_info(pdf)["Page size"])[:2])
     top, bottom = round(height * 0.06), round(height * 0.93)
     raw = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-x", "0", "-y", str(top), "-W", str(round(width)), "-H", str(bottom - top),
+        # -raw keeps a hyphen that ends a line; the default layout mode drops it and joins the words.
+        ["pdftotext", "-raw", "-enc", "UTF-8", "-x", "0", "-y", str(top), "-W", str(round(width)), "-H", str(bottom - top),
          str(pdf), "-"],
         capture_output=True, text=True, check=True,
     ).stdout
