@@ -1,0 +1,269 @@
+"""What only a browser shows: measure, overflow, palettes, ¶ links, copy buttons, print, reading without JavaScript."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from conftest import Reference
+
+# Characters on each line of an element's text, ¶ links left out: one Range per character,
+# grouped by the vertical middle of its box.
+CHARACTERS_PER_LINE_JS = """
+(element) => {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  const lines = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (node.parentElement.closest('.para-link')) continue;
+    for (let i = 0; i < node.length; i++) {
+      range.setStart(node, i);
+      range.setEnd(node, i + 1);
+      const box = range.getClientRects()[0];
+      if (!box) continue;
+      const middle = box.top + box.height / 2;
+      const line = lines.find((l) => Math.abs(l.middle - middle) < box.height / 2);
+      if (line) line.count += 1; else lines.push({ middle, count: 1 });
+    }
+  }
+  return lines.sort((a, b) => a.middle - b.middle).map((l) => l.count);
+}
+"""
+
+# WCAG contrast of an element's text against the page background, alpha blended.
+CONTRAST_JS = """
+(element) => {
+  const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const blend = (top, bottom) => {
+    const a = top.length > 3 ? top[3] : 1;
+    return [0, 1, 2].map((i) => top[i] * a + bottom[i] * (1 - a));
+  };
+  let background = [255, 255, 255];
+  const layers = [];
+  for (let node = element; node; node = node.parentElement) {
+    const c = parse(getComputedStyle(node).backgroundColor);
+    if (c.length > 3 && c[3] === 0) continue;
+    layers.push(c);
+    if (c.length === 3 || c[3] === 1) break;
+  }
+  for (const layer of layers.reverse()) background = blend(layer, background);
+  const text = blend(parse(getComputedStyle(element).color), background);
+  const luminance = (rgb) => {
+    const [r, g, b] = rgb.map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const [hi, lo] = [luminance(text), luminance(background)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+"""
+
+PAGES = ["", "author/", "edition/", "glossary/"]
+FURNITURE = {
+    "standfirst": "p.standfirst",
+    "byline": "p.byline",
+    "body paragraph": "#p-3",
+    "pull quote": "p.pull-quote",
+    "figure caption": "figcaption",
+    "photo placeholder": ".photo-placeholder p",
+    "author bio": "p.bio",
+}
+
+
+def open_page(browser: Browser, url: str, width: int, scheme: str = "light", javascript: bool = True) -> Page:
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, color_scheme=scheme, java_script_enabled=javascript
+    )
+    page = context.new_page()
+    response = page.goto(url)
+    assert response is not None and response.ok, f"GET {url} failed"
+    return page
+
+
+def close(page: Page) -> None:
+    page.context.close()
+
+
+def flat(text: str) -> str:
+    """Text compared without whitespace, hyphens or ligatures: layout breaks lines anywhere, and
+    pdftotext joins a word broken at a line-end hyphen ("win-" + "lose") without its hyphen."""
+    return re.sub(r"[\s-]+", "", unicodedata.normalize("NFKC", text))
+
+
+# ---------- Layout ----------
+
+
+@pytest.mark.parametrize("paragraph", ["#p-3", "#p-5", "#p-9"])
+def test_desktop_measure_is_60_to_75_characters(browser: Browser, served_site: str, paragraph: str) -> None:
+    page = open_page(browser, served_site, 1280)
+    counts = page.eval_on_selector(paragraph, CHARACTERS_PER_LINE_JS)
+    close(page)
+    full_lines = counts[:-1]  # the last line of a paragraph is short by nature
+    assert len(full_lines) >= 3, f"{paragraph} has too few lines to measure: {counts}"
+    average = sum(full_lines) / len(full_lines)
+    assert 60 <= average <= 75, f"{paragraph} averages {average:.1f} characters a line at 1280 px: {counts}"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_horizontal_scrolling_at_320_px(browser: Browser, served_site: str, path: str) -> None:
+    page = open_page(browser, served_site + path, 320)
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    font_size = page.eval_on_selector("article.md-content__inner p", "e => parseFloat(getComputedStyle(e).fontSize)")
+    close(page)
+    assert widths[0] <= widths[1], f"/{path} is {widths[0]} px wide in a {widths[1]} px window"
+    assert font_size >= 16, f"/{path} body text is {font_size} px at 320 px"
+
+
+def test_generous_line_height(browser: Browser, served_site: str) -> None:
+    page = open_page(browser, served_site, 1280)
+    ratio = page.eval_on_selector(
+        "#p-3", "e => parseFloat(getComputedStyle(e).lineHeight) / parseFloat(getComputedStyle(e).fontSize)"
+    )
+    close(page)
+    assert 1.5 <= ratio <= 1.9, f"body line height is {ratio:.2f} times the font size"
+
+
+@pytest.mark.parametrize("scheme, expected", [("light", "default"), ("dark", "slate")])
+def test_article_furniture_is_legible_in_both_palettes(
+    browser: Browser, served_site: str, scheme: str, expected: str
+) -> None:
+    page = open_page(browser, served_site, 1280, scheme)
+    active = page.get_attribute("body", "data-md-color-scheme")
+    contrasts = {name: page.eval_on_selector(selector, CONTRAST_JS) for name, selector in FURNITURE.items()}
+    close(page)
+    assert active == expected, f"with a {scheme} system setting the page shows the {active} palette"
+    weak = {name: round(value, 2) for name, value in contrasts.items() if value < 4.5}
+    assert not weak, f"text below WCAG AA contrast (4.5:1) in the {expected} palette: {weak}"
+
+
+# ---------- Paragraph links ----------
+
+
+def link_opacity(page: Page, anchor: str) -> float:
+    page.wait_for_timeout(300)  # the ¶ fades in over 125 ms
+    return float(page.eval_on_selector(f"#{anchor} > a.para-link", "e => getComputedStyle(e).opacity"))
+
+
+def test_paragraph_link_shows_on_hover_and_keyboard_focus(browser: Browser, served_site: str) -> None:
+    page = open_page(browser, served_site, 1280)
+    try:
+        assert link_opacity(page, "p-1") == 0, "the ¶ link shows before the reader points at the paragraph"
+        page.hover("#p-3")
+        assert link_opacity(page, "p-3") == 1, "the ¶ link does not show when hovering over its paragraph"
+        page.mouse.move(0, 0)
+        page.focus("p.byline a[href='#cite-this-article']")
+        page.keyboard.press("Tab")
+        focused = page.evaluate("document.activeElement.getAttribute('aria-label')")
+        assert focused == "Link to paragraph 1", f"Tab after the byline reaches {focused!r}, not the first ¶ link"
+        assert link_opacity(page, "p-1") == 1, "the ¶ link stays invisible when focused with the keyboard"
+        assert page.get_by_role("link", name="Link to paragraph 3", exact=True).count() == 1
+    finally:
+        close(page)
+
+
+def test_opening_a_paragraph_link_scrolls_to_and_highlights_it(browser: Browser, served_site: str) -> None:
+    page = open_page(browser, served_site + "#p-9", 1280)
+    try:
+        page.wait_for_timeout(300)
+        top = page.eval_on_selector("#p-9", "e => e.getBoundingClientRect().top")
+        header = page.eval_on_selector(".md-header", "e => e.getBoundingClientRect().bottom")
+        background = page.eval_on_selector("#p-9", "e => getComputedStyle(e).backgroundColor")
+        other = page.eval_on_selector("#p-8", "e => getComputedStyle(e).backgroundColor")
+        assert header <= top < 400, f"#p-9 is at {top} px, not just below the header ({header} px)"
+        assert background != other, f"the targeted paragraph is not highlighted ({background})"
+        assert link_opacity(page, "p-9") == 1, "the targeted paragraph does not show its ¶ link"
+    finally:
+        close(page)
+
+
+# ---------- Citation ----------
+
+
+def test_each_citation_style_has_a_copy_button(browser: Browser, served_site: str) -> None:
+    page = open_page(browser, served_site + "#cite-this-article", 1280)
+    try:
+        tabs = page.locator("#cite-this-article ~ .tabbed-set").first
+        for style in ("APA", "MLA", "Chicago", "BibTeX"):
+            tabs.locator(".tabbed-labels label", has_text=style).click()
+            block = tabs.locator(".tabbed-block:visible")
+            assert block.count() == 1, f"{style}: {block.count()} panels visible"
+            assert "Mahoney" in block.inner_text(), f"{style}: the visible panel is not a citation"
+            button = block.locator("button[data-md-type='copy'], button.md-clipboard")
+            assert button.count() == 1 and button.is_visible(), f"{style} has no visible copy button"
+    finally:
+        close(page)
+
+
+# ---------- No JavaScript ----------
+
+
+def test_article_reads_in_full_without_javascript(
+    browser: Browser, served_site: str, reference: Reference
+) -> None:
+    page = open_page(browser, served_site, 1280, javascript=False)
+    try:
+        assert page.evaluate("typeof window.__md_scope") == "undefined", "JavaScript ran although disabled"
+        visible = flat(page.locator("article.md-content__inner").inner_text())
+        missing = [b[:60] for b in [reference.title, reference.standfirst, *reference.body, reference.bio] if flat(b) not in visible]
+        assert not missing, f"without JavaScript these are not visible: {missing}"
+        assert page.locator("figure").count() == 2 and all(f.is_visible() for f in page.locator("figure").all())
+        author = page.locator("p.byline a", has_text="Josef Gregory Mahoney")
+        assert author.is_visible() and author.get_attribute("href").rstrip("/").endswith("author")
+        page.locator("p.byline a", has_text="Cite this article").click()
+        assert page.url.endswith("#cite-this-article")
+        tabs = page.locator("#cite-this-article ~ .tabbed-set").first
+        for style in ("APA", "MLA", "Chicago", "BibTeX"):
+            tabs.locator(".tabbed-labels label", has_text=style).click()
+            shown = tabs.locator(".tabbed-block:visible")
+            assert shown.count() == 1 and "Mahoney" in shown.inner_text(), f"without JavaScript the {style} tab shows nothing"
+        assert page.locator("article abbr[title='Shanghai Cooperation Organization']").count() > 0
+    finally:
+        close(page)
+
+
+# ---------- Print ----------
+
+
+@pytest.fixture(scope="module")
+def printed_text(browser: Browser, served_site: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    pdf = tmp_path_factory.mktemp("print") / "article.pdf"
+    page = open_page(browser, served_site, 1280)
+    page.pdf(path=str(pdf), format="A4", print_background=False)
+    close(page)
+    result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, f"pdftotext failed: {result.stderr}"
+    return result.stdout
+
+
+def test_print_has_every_word_of_the_article(printed_text: str, reference: Reference) -> None:
+    printed = flat(printed_text)
+    blocks = {"title": reference.title, "standfirst": reference.standfirst, "bio": reference.bio}
+    blocks |= {f"body block {i}": text for i, text in enumerate(reference.body, start=1)}
+    missing = [f"{name}: {text[:60]}…" for name, text in blocks.items() if flat(text) not in printed]
+    assert not missing, "the printed article lacks:\n" + "\n".join(missing)
+
+
+def test_print_has_byline_and_page_address(printed_text: str, site_url: str) -> None:
+    printed = flat(printed_text)
+    assert flat("By Josef Gregory Mahoney") in printed and "minread" in printed, "the byline is not printed"
+    assert flat(site_url) in printed, f"the printed copy does not give its address {site_url}"
+
+
+def test_print_has_no_site_chrome(printed_text: str) -> None:
+    chrome = {
+        "search box": r"\bSearch\b",
+        "site name in the header": r"a reading edition",
+        "footer copyright": r"Edition notes and site code",
+        "footer credit": r"Made with",
+        "navigation tabs": r"About this edition",
+        "¶ links": r"¶",
+    }
+    found = [name for name, pattern in chrome.items() if re.search(pattern, printed_text)]
+    assert not found, f"the printed page shows site chrome: {found}"
