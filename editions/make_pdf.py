@@ -2,8 +2,9 @@
 
 Usage: python editions/make_pdf.py SITE_DIR OUTPUT.pdf
 
-The article comes from SITE_DIR/index.html and the statement about the source of
-the text from SITE_DIR's "About this edition" page; nothing is written twice.
+The article, with its citation forms, comes from SITE_DIR/index.html and the
+statement about the source of the text from SITE_DIR's "About this edition"
+page; nothing is written twice.
 Only editions/pdf.css styles the result. Output is deterministic: no dates.
 """
 
@@ -20,6 +21,7 @@ STYLESHEET = Path(__file__).resolve().parent / "pdf.css"
 # Web-only furniture that means nothing on paper.
 WEB_ONLY = [".para-link", ".headerlink", ".md-content__button", ".md-source-file", "script", "button", "input"]
 SOURCE_SECTION_ID = "source-of-the-text"
+CITATION_SECTION_ID = "cite-this-article"
 
 
 class PdfBuildError(Exception):
@@ -83,12 +85,12 @@ def flatten_tabs(content: Tag, page: BeautifulSoup) -> None:
         tabbed.replace_with(flat)
 
 
-def drop_empty_sections(content: Tag) -> None:
-    """A heading with nothing under it (a section the web fills in later) is left out."""
-    for heading in content.find_all("h2"):
-        following = heading.find_next_sibling(True)
-        if following is None or following.name in ("h1", "h2", "hr"):
-            heading.decompose()
+def require_citation_forms(content: Tag) -> None:
+    """The PDF's citation line is the article's own "Cite this article" section, never a copy."""
+    heading = content.find(id=CITATION_SECTION_ID)
+    following = heading.find_next_sibling(True) if heading else None
+    if following is None or following.name in ("h1", "h2", "hr"):
+        raise PdfBuildError(f"the article has no #{CITATION_SECTION_ID} section with citation forms")
 
 
 def absolute_links(content: Tag, base_url: str) -> None:
@@ -116,17 +118,16 @@ def source_section(site: Path, base_url: str) -> list[Tag]:
     return nodes
 
 
-def colophon(page: BeautifulSoup, *, title: str, author: str, url: str, source: list[Tag]) -> Tag:
-    """Editorial matter: where this PDF comes from, how to cite it, where the text comes from."""
+def colophon(page: BeautifulSoup, *, url: str, source: list[Tag]) -> Tag:
+    """Editorial matter: where this PDF comes from and where the text comes from."""
     section = page.new_tag("section", attrs={"class": "colophon", "id": "about-this-pdf"})
     heading = page.new_tag("h2")
     heading.string = "About this PDF"
     section.append(heading)
     fragment = BeautifulSoup(
         f"<p>From the reading edition at <a href='{url}'>{url}</a>. "
-        "The author’s words are reproduced verbatim; everything else is editorial.</p>"
-        f"<p><strong>Cite as:</strong> {author}, “{title},” n.d., reading edition, "
-        f"<a href='{url}'>{url}</a>.</p>"
+        "The author’s words are reproduced verbatim; everything else is editorial. "
+        f"To cite the essay, see <a href='#{CITATION_SECTION_ID}'>Cite this article</a>.</p>"
         "<p><strong>Source of the text.</strong></p>",
         "lxml",
     )
@@ -151,9 +152,9 @@ def compose(site: Path) -> str:
 
     strip_web_only(content)
     flatten_tabs(content, page)
-    drop_empty_sections(content)
+    require_citation_forms(content)
     absolute_links(content, url)
-    body = colophon(page, title=title, author=author, url=url, source=source_section(site, url))
+    body = colophon(page, url=url, source=source_section(site, url))
 
     document = BeautifulSoup("<!doctype html><html lang='en'><head><meta charset='utf-8'></head><body></body></html>", "lxml")
     head = document.head

@@ -62,16 +62,28 @@ def test_every_paragraph_caption_and_the_bio_are_in_the_pdf_in_order(pdf_text: s
         position = found + len(block)
 
 
-def test_pdf_has_byline_citation_and_source(pdf_text: str, site_url: str) -> None:
+def test_pdf_has_byline_source_and_web_address(pdf_text: str, site_url: str) -> None:
     expected = {
         "byline": "By Josef Gregory Mahoney",
-        "citation line": "Cite as: Josef Gregory Mahoney, “China’s Principled Diplomacy Resonates with Central Asia,” n.d.",
         "web edition URL": site_url,
         "host of the source copy": "en.chinadiplomacy.org.cn",
         "outlet caveat": "original outlet is not confirmed",
     }
     missing = [f"{what}: {text!r}" for what, text in expected.items() if text not in pdf_text]
     assert not missing, "the PDF lacks:\n" + "\n".join(missing)
+
+
+def test_pdf_has_every_citation_form_of_the_article_page(pdf_text: str, article: BeautifulSoup) -> None:
+    heading = article.find(id="cite-this-article")
+    assert heading is not None, "the article page has no 'Cite this article' section"
+    forms = {
+        normalize(label.get_text()): normalize(block.get_text())
+        for tabbed in heading.find_next_siblings(class_="tabbed-set")
+        for label, block in zip(tabbed.select(".tabbed-labels > label"), tabbed.select(".tabbed-block"))
+    }
+    assert forms, "the article page shows no citation forms"
+    missing = [f"{style}: {form}" for style, form in forms.items() if form not in pdf_text]
+    assert not missing, "citation forms missing from the PDF:\n" + "\n".join(missing)
 
 
 def test_pdf_does_not_link_to_itself(pdf_text: str) -> None:
