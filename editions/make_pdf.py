@@ -182,7 +182,8 @@ def main(argv: list[str]) -> int:
         print(f"PDF edition: {error}", file=sys.stderr)
         return 1
     # base_url only resolves the stylesheet's fonts; every link is absolute already.
-    HTML(string=html, base_url=str(site)).write_pdf(output, stylesheets=[str(STYLESHEET)])
+    # Tags give screen readers the headings, paragraphs and reading order.
+    HTML(string=html, base_url=str(site)).write_pdf(output, stylesheets=[str(STYLESHEET)], pdf_tags=True)
     print(f"Wrote {output} ({output.stat().st_size} bytes)")
     return 0
 

@@ -43,10 +43,11 @@ def pdf_text(pdf: Path) -> str:
     return normalize(joined)
 
 
-def test_pdf_metadata_names_title_and_author(pdf: Path, reference: Reference) -> None:
+def test_pdf_metadata_names_title_and_author_and_it_is_tagged(pdf: Path, reference: Reference) -> None:
     info = pdf_info(pdf)
     assert info.get("Title") == reference.title, f"PDF title is {info.get('Title')!r}"
     assert info.get("Author") == "Josef Gregory Mahoney", f"PDF author is {info.get('Author')!r}"
+    assert info.get("Tagged") == "yes", "the PDF has no structure tags, so screen readers get no headings or reading order"
 
 
 def test_every_paragraph_caption_and_the_bio_are_in_the_pdf_in_order(pdf_text: str, reference: Reference) -> None:
