@@ -69,10 +69,12 @@ def reference() -> Reference:
     return load_reference()
 
 
-def run_build(project: Path, site_dir: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the project's own build script (strict, atomic) and capture its output."""
+def run_build(
+    project: Path, site_dir: Path, env: dict[str, str] | None = None, script: str = "build"
+) -> subprocess.CompletedProcess[str]:
+    """Run one of the project's build scripts (strict, atomic) and capture its output."""
     return subprocess.run(
-        ["bash", str(project / "scripts" / "build"), str(site_dir)],
+        ["bash", str(project / "scripts" / script), str(site_dir)],
         cwd=project,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
         capture_output=True,
@@ -81,18 +83,27 @@ def run_build(project: Path, site_dir: Path, env: dict[str, str] | None = None) 
     )
 
 
+# Set by scripts/zensical-check to test a site another generator built.
+TEST_SITE_DIR = os.environ.get("TEST_SITE_DIR")
+PDF_NAME = "mahoney-principled-diplomacy.pdf"
+OFFLINE_ZIP_NAME = "mahoney-principled-diplomacy-offline.zip"
+
+
 @pytest.fixture(scope="session")
 def site_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    """The one strict build of the session: its folder and the build's own output."""
+    """The one strict build of the session, with the PDF and offline editions: its folder and its output."""
     site_dir = tmp_path_factory.mktemp("build") / "site"
-    result = run_build(PROJECT_ROOT, site_dir)
+    result = run_build(PROJECT_ROOT, site_dir, script="build-editions")
     assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
     return site_dir, result
 
 
 @pytest.fixture(scope="session")
-def site(site_build: tuple[Path, subprocess.CompletedProcess[str]]) -> Path:
-    return site_build[0]
+def site(request: pytest.FixtureRequest) -> Path:
+    """Everything that is published, or the site TEST_SITE_DIR names."""
+    if TEST_SITE_DIR:
+        return Path(TEST_SITE_DIR)
+    return request.getfixturevalue("site_build")[0]
 
 
 @pytest.fixture(scope="session")

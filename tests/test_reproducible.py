@@ -1,0 +1,78 @@
+"""Two builds of one commit are byte-identical, editions included, and their dates come from the commit."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import subprocess
+import xml.etree.ElementTree as ET
+import zipfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+from conftest import OFFLINE_ZIP_NAME, PROJECT_ROOT, run_build
+
+SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def commit_time() -> datetime:
+    """What every build of this checkout stamps: SOURCE_DATE_EPOCH, else the last commit's time."""
+    epoch = subprocess.run(
+        ["bash", str(PROJECT_ROOT / "scripts" / "source-date-epoch")], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert epoch, "scripts/source-date-epoch found no commit: run the tests in a git checkout"
+    return datetime.fromtimestamp(int(epoch), timezone.utc)
+
+
+def digests(root: Path) -> dict[str, str]:
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_a_second_build_later_elsewhere_is_byte_identical(site: Path, tmp_path: Path) -> None:
+    # Another folder, time zone and umask, and seconds or minutes after the session's build.
+    env = {"TZ": "Pacific/Kiritimati"}
+    second = tmp_path / "elsewhere" / "site"
+    old_umask = os.umask(0o077)
+    try:
+        result = run_build(PROJECT_ROOT, second, env=env, script="build-editions")
+    finally:
+        os.umask(old_umask)
+    assert result.returncode == 0, f"second build failed:\n{result.stdout}\n{result.stderr}"
+    first_files, second_files = digests(site), digests(second)
+    assert sorted(first_files) == sorted(second_files), (
+        f"the builds wrote different files: only first {sorted(set(first_files) - set(second_files))}, "
+        f"only second {sorted(set(second_files) - set(first_files))}"
+    )
+    differing = [name for name in first_files if first_files[name] != second_files[name]]
+    assert not differing, f"files that differ between two builds of one commit: {differing}"
+    assert len(first_files) > 10, f"only {len(first_files)} files compared"
+
+
+def test_sitemap_dates_are_the_commit_date(site: Path) -> None:
+    expected = commit_time().date().isoformat()
+    dates = [node.text for node in ET.parse(site / "sitemap.xml").getroot().findall("sm:url/sm:lastmod", SITEMAP)]
+    assert dates and set(dates) == {expected}, f"sitemap lastmod {sorted(set(dates))}, commit date {expected}"
+
+
+def test_compressed_sitemap_carries_the_commit_time(site: Path) -> None:
+    raw = (site / "sitemap.xml.gz").read_bytes()
+    header_mtime = int.from_bytes(raw[4:8], "little")  # RFC 1952: MTIME, bytes 4-7
+    assert header_mtime == int(commit_time().replace(hour=0, minute=0, second=0).timestamp()), (
+        f"sitemap.xml.gz header time {header_mtime} is not the commit's day"
+    )
+    assert gzip.decompress(raw) == (site / "sitemap.xml").read_bytes(), "sitemap.xml.gz is not sitemap.xml"
+
+
+def test_offline_archive_entries_carry_the_commit_time(site: Path) -> None:
+    expected = commit_time().timetuple()[:6]
+    with zipfile.ZipFile(site / OFFLINE_ZIP_NAME) as archive:
+        stamps = {info.date_time for info in archive.infolist()}
+        modes = {info.external_attr >> 16 for info in archive.infolist()}
+    # Zip stores even seconds only.
+    assert stamps == {expected[:5] + (expected[5] - expected[5] % 2,)}, f"zip entry times {stamps}, commit {expected}"
+    assert modes == {0o644}, f"zip entry permissions vary: {sorted(oct(m) for m in modes)}"
