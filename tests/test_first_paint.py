@@ -1,4 +1,5 @@
-"""The page as first painted, before the theme's script runs, already fits a phone.
+"""The page as first painted, before the theme's script runs: it fits a phone, has the reader's palette,
+and the theme's script waits for that paint.
 
 The browser paints what it has parsed before the deferred theme script has run (and readers
 without JavaScript never get further). A page wider than a phone's viewport at that point makes
@@ -8,6 +9,7 @@ the browser zoom out for the first paint and back in once the script has changed
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
 from site_pages import SITE_PAGES, page_url
@@ -24,5 +26,54 @@ def test_page_fits_a_phone_before_scripts_run(browser: Browser, served_site: str
         page.goto(page_url(served_site, site_page))
         content, viewport = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert content <= viewport, f"{site_page} without scripts is {content}px wide in a {viewport}px viewport"
+    finally:
+        context.close()
+
+
+def test_theme_script_starts_only_after_the_first_paint(browser: Browser, served_site: str) -> None:
+    """assets/javascripts/after-first-paint.js holds the theme's script back until a frame is on screen."""
+    context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
+    try:
+        page = context.new_page()
+        # The theme's script swaps the root's no-js class for js as it starts: note when.
+        page.add_init_script(
+            """new MutationObserver((_, observer) => {
+                if (document.documentElement.classList.contains("js")) {
+                    window.themeStartedAt = performance.now()
+                    observer.disconnect()
+                }
+            }).observe(document, { attributes: true, attributeFilter: ["class"], subtree: true })"""
+        )
+        response = page.goto(page_url(served_site, "index.html"))
+        assert response is not None
+        parsed = BeautifulSoup(response.text(), "lxml")
+        eager = [str(tag) for tag in parsed.select("script[src]") if "/bundle." in str(tag["src"])]
+        assert not eager, f"the theme's script is a <script src> the browser runs straight after parsing: {eager}"
+        page.wait_for_function("() => window.themeStartedAt !== undefined")
+        first_paint, theme_started = page.evaluate(
+            '[performance.getEntriesByType("paint")[0]?.startTime, window.themeStartedAt]'
+        )
+        assert first_paint is not None, "the browser reported no paint"
+        assert first_paint < theme_started, (
+            f"the theme's script started at {theme_started:.0f} ms, before the first paint at {first_paint:.0f} ms"
+        )
+        # And it then started in full: the copy buttons it adds to the citation forms appear.
+        copy_buttons = "button.md-code__button[data-md-type=copy]"
+        page.wait_for_selector(copy_buttons, state="attached", timeout=5000)
+        assert page.locator(copy_buttons).count() >= 4, "the theme's script did not start after the first paint"
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("scheme, expected", [("light", "default"), ("dark", "slate")])
+def test_first_paint_follows_the_system_palette(browser: Browser, served_site: str, scheme: str, expected: str) -> None:
+    """Before the theme's script runs, a first-time reader already gets their system's palette."""
+    context = browser.new_context(color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.route("**/bundle.*.js", lambda route: route.abort())
+        page.goto(page_url(served_site, "index.html"))
+        shown = page.get_attribute("body", "data-md-color-scheme")
+        assert shown == expected, f"with a {scheme} system and no theme script yet, the page shows the {shown} palette"
     finally:
         context.close()
