@@ -144,7 +144,10 @@ def test_offline_edition_reads_navigates_and_searches_from_disk(
     page.wait_for_url("**/author.html")
     assert reference.bio in normalize(page.locator("article").inner_text()), "navigation did not reach the author page"
 
-    # The theme answers a query typed early once its index is built; on a busy machine that can take a while.
+    # The theme's script starts after the first paint, and its search hears typing once it has set
+    # up (it then fills in the results line); it answers once its index is built, which on a busy
+    # machine can take a while.
+    page.wait_for_function("() => document.querySelector('.md-search-result__meta').textContent.trim() !== ''")
     page.locator("input[data-md-component='search-query']").fill("Astana")
     result = page.locator(".md-search-result__item").first
     try:

@@ -1,7 +1,5 @@
-// A search result opens its page at the top of the section that matched, with
-// the query in ?h= (the theme's search.highlight marks the words). The article
-// is one long section, so take the reader on to the first paragraph that holds
-// every word of the query, named in the address so :target shows it.
+// A search result (?h=words) opens on the first paragraph holding every word, named in the address
+// so that :target marks it; the theme's own results point to the top of the one-section article.
 (() => {
   const query = new URLSearchParams(location.search).get("h")
   if (!query || location.hash) return
