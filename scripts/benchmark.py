@@ -140,15 +140,12 @@ def first_frame_was_late(report: dict) -> bool:
 
 
 def median_row(page: str, reports: list[dict], late: int) -> str:
-    def median(values: list[float]) -> float:
-        return statistics.median(values)
-
     scores = []
     for name in CATEGORIES:
         values = [report["categories"][name]["score"] for report in reports]
-        scores.append("—" if None in values else str(round(median(values) * 100)))
+        scores.append("—" if None in values else str(round(statistics.median(values) * 100)))
     fcp, lcp, tbt, cls, transfer = (
-        median([report["audits"][audit]["numericValue"] for report in reports]) for audit in METRICS.values()
+        statistics.median(report["audits"][audit]["numericValue"] for report in reports) for audit in METRICS.values()
     )
     cells = " ".join(f"{score:>4}" for score in scores)
     return (

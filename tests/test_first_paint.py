@@ -1,8 +1,9 @@
 """The page as first painted, before the theme's script runs: it fits a phone, has the reader's palette,
 and the theme's script waits for that paint.
 
-The browser paints what it has parsed before the deferred theme script has run (and readers
-without JavaScript never get further). A page wider than a phone's viewport at that point makes
+The browser paints what it has parsed before the theme's script has run: that script waits for
+the first paint (assets/javascripts/after-first-paint.js), and readers without JavaScript never
+get further. A page wider than a phone's viewport at that point makes
 the browser zoom out for the first paint and back in once the script has changed the header.
 """
 
@@ -30,7 +31,9 @@ def test_page_fits_a_phone_before_scripts_run(browser: Browser, served_site: str
         context.close()
 
 
-def test_theme_script_starts_only_after_the_first_paint(browser: Browser, served_site: str) -> None:
+def test_theme_script_starts_only_after_the_first_paint(
+    browser: Browser, served_site: str, html_pages: dict[str, BeautifulSoup]
+) -> None:
     """assets/javascripts/after-first-paint.js holds the theme's script back until a frame is on screen."""
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
     try:
@@ -44,11 +47,9 @@ def test_theme_script_starts_only_after_the_first_paint(browser: Browser, served
                 }
             }).observe(document, { attributes: true, attributeFilter: ["class"], subtree: true })"""
         )
-        response = page.goto(page_url(served_site, "index.html"))
-        assert response is not None
-        parsed = BeautifulSoup(response.text(), "lxml")
-        eager = [str(tag) for tag in parsed.select("script[src]") if "/bundle." in str(tag["src"])]
+        eager = [str(tag) for tag in html_pages["index.html"].select("script[src]") if "/bundle." in str(tag["src"])]
         assert not eager, f"the theme's script is a <script src> the browser runs straight after parsing: {eager}"
+        page.goto(page_url(served_site, "index.html"))
         page.wait_for_function("() => window.themeStartedAt !== undefined")
         first_paint, theme_started = page.evaluate(
             '[performance.getEntriesByType("paint")[0]?.startTime, window.themeStartedAt]'
