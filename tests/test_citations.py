@@ -38,7 +38,7 @@ FORMS = {
     ("apa", "bibliography"): "citation-apa",
     ("apa", "paragraph"): "citation-apa-paragraph",
 }
-TAB_LABELS = ["Chicago (notes and bibliography)", "Chicago (author-date)", "MLA", "APA", "BibTeX"]
+TAB_LABELS = ["Chicago", "MLA", "APA", "BibTeX"]
 # The properties CSL's input schema (citation-style-language/schema, schemas/input/csl-data.json)
 # allows that this record uses, with their JSON types; the schema forbids any other key.
 CSL_PROPERTIES = {
