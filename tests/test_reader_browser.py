@@ -202,7 +202,8 @@ def test_each_citation_form_has_a_copy_button(browser: Browser, served_site: str
             forms = block.locator(".citation-form")
             assert forms.count() >= 1, f"{style}: no citation forms"
             for form in forms.all():
-                button = form.locator("button.md-clipboard")
+                # Formatted forms carry their own button; the BibTeX code block gets the theme's.
+                button = form.locator("button.md-clipboard, button.md-code__button[data-md-type='copy']")
                 assert button.count() == 1 and button.is_visible(), f"{style}: a form has no visible copy button"
     finally:
         close(page)
