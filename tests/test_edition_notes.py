@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 from datetime import date as Date
@@ -175,6 +176,14 @@ def test_every_page_footer_names_the_revision_and_the_issue_tracker(html_pages: 
         )
         contact = page.select_one("footer .edition-contact a[href$='/issues']")
         assert contact is not None, f"{path}: the footer does not link the issue tracker"
+
+
+def test_revision_outside_a_git_checkout_is_unknown_rather_than_guessed(project_copy: Path) -> None:
+    env = {key: value for key, value in os.environ.items() if key != "SOURCE_DATE_EPOCH"}
+    output = subprocess.run(
+        ["bash", str(project_copy / "scripts" / "revision")], capture_output=True, text=True, check=True, env=env
+    ).stdout.split()
+    assert output == ["unknown", "unknown"], f"scripts/revision outside git says {output}"
 
 
 def test_revisions_list_is_dated_from_the_history(html_pages: dict[str, BeautifulSoup]) -> None:
