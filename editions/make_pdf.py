@@ -118,15 +118,23 @@ def source_section(site: Path, base_url: str) -> list[Tag]:
     return nodes
 
 
+def revision(page: BeautifulSoup) -> str:
+    """The revision the page's footer names (overrides/partials/edition-footer.html)."""
+    line = page.select_one(".edition-revision")
+    if line is None:
+        raise PdfBuildError("the article page's footer names no revision (.edition-revision)")
+    return " ".join(line.get_text(" ", strip=True).split())
+
+
 def colophon(page: BeautifulSoup, *, url: str, source: list[Tag]) -> Tag:
-    """Editorial matter: where this PDF comes from and where the text comes from."""
+    """Editorial matter: where this PDF comes from, which revision it is, where the text comes from."""
     section = page.new_tag("section", attrs={"class": "colophon", "id": "about-this-pdf"})
     heading = page.new_tag("h2")
     heading.string = "About this PDF"
     section.append(heading)
     fragment = BeautifulSoup(
-        f"<p>From the reading edition at <a href='{url}'>{url}</a>. "
-        "The author’s words are reproduced verbatim; everything else is editorial. "
+        f"<p>From the reading edition at <a href='{url}'>{url}</a>. {revision(page)}. "
+        "The text as received is reproduced verbatim; everything else is editorial. "
         f"To cite the essay, see <a href='#{CITATION_SECTION_ID}'>Cite this article</a>.</p>"
         "<p><strong>Source of the text.</strong></p>",
         "lxml",

@@ -154,13 +154,13 @@ def test_theme_features_work_under_the_csp(browser: Browser, served_site: str) -
     tooltip = page.locator("[role=tooltip]", has_text=str(abbreviation.get_attribute("title") or "")[:20]).first
     tooltip.wait_for(state="visible", timeout=5_000)
 
-    tab_labels = page.locator("article .tabbed-labels > label")
-    tab_labels.nth(tab_labels.count() - 1).click()
-    copy = page.locator("article .tabbed-block").nth(tab_labels.count() - 1).locator("button.md-code__button[data-md-type=copy]")
-    copy.click()
+    # The MLA form is shown with its container in italics; its copy button copies plain text.
+    page.locator("article .tabbed-labels > label", has_text="MLA").click()
+    page.locator("button[data-clipboard-target='#citation-mla']").click()
     copied = page.evaluate("navigator.clipboard.readText()")
-    code = page.locator("article .tabbed-block").nth(tab_labels.count() - 1).locator("code").inner_text()
-    assert copied.strip() == code.strip(), "the copy button did not copy the citation shown"
+    shown = page.locator("#citation-mla").inner_text()
+    assert page.locator("#citation-mla i").count() == 1, "the MLA form shows no italics"
+    assert copied.strip() == shown.strip() and "<" not in copied, f"the copy button copied {copied!r}, not {shown!r}"
 
     page.locator(".md-search__input").click()
     page.keyboard.type("Kazakhstan")

@@ -58,10 +58,10 @@ def test_theme_script_starts_only_after_the_first_paint(
         assert first_paint < theme_started, (
             f"the theme's script started at {theme_started:.0f} ms, before the first paint at {first_paint:.0f} ms"
         )
-        # And it then started in full: the copy buttons it adds to the citation forms appear.
+        # And it then started in full: the copy button it adds to the BibTeX code block appears.
         copy_buttons = "button.md-code__button[data-md-type=copy]"
         page.wait_for_selector(copy_buttons, state="attached", timeout=5000)
-        assert page.locator(copy_buttons).count() >= 4, "the theme's script did not start after the first paint"
+        assert page.locator(copy_buttons).count() >= 1, "the theme's script did not start after the first paint"
     finally:
         context.close()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 from pathlib import Path
@@ -9,11 +10,13 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import PDF_NAME, PROJECT_ROOT, Reference, normalize
+from conftest import PDF_NAME, PROJECT_ROOT, REFERENCE_TEXT, Reference, normalize
+from test_edition_notes import MATCHING_COPY, OTHER_COPY, revision
 from test_links import resolve
 
 SOFT_HYPHEN_BREAK = re.compile("\u2010\\s+")  # WeasyPrint's hyphenation mark, then the line break
-BREAK_AFTER_DASH = re.compile(r"([-—])\s*\n\s*")  # a line ending on the author's own hyphen or dash
+# A line ending on the author's own hyphen or dash, or inside an address or "9/11" broken after a "/".
+BREAK_AFTER_DASH = re.compile(r"([-—])\s*\n\s*|(/)\s*\n\s*(?=[a-z0-9])")
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +42,7 @@ def pdf_text(pdf: Path) -> str:
          str(pdf), "-"],
         capture_output=True, text=True, check=True,
     ).stdout
-    joined = BREAK_AFTER_DASH.sub(r"\1", SOFT_HYPHEN_BREAK.sub("", raw))
+    joined = BREAK_AFTER_DASH.sub(lambda found: found.group(1) or found.group(2), SOFT_HYPHEN_BREAK.sub("", raw))
     return normalize(joined)
 
 
@@ -67,8 +70,13 @@ def test_pdf_has_byline_source_and_web_address(pdf_text: str, site_url: str) -> 
     expected = {
         "byline": "By Josef Gregory Mahoney",
         "web edition URL": site_url,
-        "host of the source copy": "en.chinadiplomacy.org.cn",
-        "outlet caveat": "original outlet is not confirmed",
+        "the copy the text matches": MATCHING_COPY,
+        "the other copy": OTHER_COPY,
+        "which one it matches": "the text as received matches this copy",
+        "how the other differs": "straight apostrophes",
+        "outlet caveat": "The original outlet and the date of first publication are not confirmed",
+        "who wrote what": "as they came with the text",
+        "fingerprint": hashlib.sha256(REFERENCE_TEXT.read_bytes()).hexdigest(),
     }
     missing = [f"{what}: {text!r}" for what, text in expected.items() if text not in pdf_text]
     assert not missing, "the PDF lacks:\n" + "\n".join(missing)
@@ -85,6 +93,11 @@ def test_pdf_has_every_citation_form_of_the_article_page(pdf_text: str, article:
     assert forms, "the article page shows no citation forms"
     missing = [f"{style}: {form}" for style, form in forms.items() if form not in pdf_text]
     assert not missing, "citation forms missing from the PDF:\n" + "\n".join(missing)
+
+
+def test_pdf_colophon_names_the_revision(pdf_text: str) -> None:
+    date, commit = revision()
+    assert f"Revision {date}, commit {commit}" in pdf_text, f"the PDF does not name revision {date} ({commit})"
 
 
 def test_pdf_does_not_link_to_itself(pdf_text: str) -> None:

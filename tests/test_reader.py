@@ -20,7 +20,6 @@ from conftest import PROJECT_ROOT, Reference, normalize, run_build
 from test_fidelity import text_of
 
 WORDS_PER_MINUTE = range(230, 266)  # the issue's band, 230–265 inclusive
-CITATION_STYLES = ["APA", "MLA", "Chicago", "BibTeX"]
 SOCIAL_CARD = "assets/images/social-card.png"
 CONTENT_PAGES = ["index.html", "author/index.html", "edition/index.html", "glossary/index.html"]
 
@@ -31,20 +30,12 @@ def meta(soup: BeautifulSoup, key: str) -> str | None:
     return tag.get("content") if tag else None
 
 
-def citation_blocks(article: BeautifulSoup) -> dict[str, str]:
-    """Citation style label -> the text of its code block, from the tabs after 'Cite this article'."""
+def citation_forms(article: BeautifulSoup) -> dict[str, str]:
+    """Form id -> its plain text, from the forms after 'Cite this article' (tests/test_citations.py checks each)."""
     heading = article.find(id="cite-this-article")
     assert heading is not None, "the article has no 'Cite this article' heading"
-    tabs = heading.find_next_sibling("div", class_="tabbed-set")
-    assert tabs is not None, "no content tabs follow the 'Cite this article' heading"
-    labels = [normalize(label.get_text()) for label in tabs.select(".tabbed-labels > label")]
-    blocks = tabs.select(".tabbed-content > .tabbed-block")
-    assert len(labels) == len(blocks), f"{len(labels)} tab labels but {len(blocks)} tab panels"
-    forms = {}
-    for label, block in zip(labels, blocks):
-        codes = block.select("pre > code")
-        assert len(codes) == 1, f"the {label} tab should hold one code block (for the copy button), has {len(codes)}"
-        forms[label] = codes[0].get_text().strip()
+    forms = {node["id"]: normalize(node.get_text()) for node in article.select(".citation-form__text[id], #citation-bibtex")}
+    assert forms, "no citation forms follow 'Cite this article'"
     return forms
 
 
@@ -89,45 +80,6 @@ def test_every_body_paragraph_has_a_numbered_id_and_named_link(article: Beautifu
 def test_byline_links_to_the_citation(article: BeautifulSoup) -> None:
     link = article.select_one("p.byline a[href='#cite-this-article']")
     assert link is not None and normalize(link.get_text()) == "Cite this article"
-
-
-def test_citation_offers_four_styles_in_code_blocks(article: BeautifulSoup) -> None:
-    assert list(citation_blocks(article)) == CITATION_STYLES
-
-
-def test_citations_name_author_title_and_this_editions_address(
-    article: BeautifulSoup, reference: Reference, site_url: str
-) -> None:
-    forms = citation_blocks(article)
-    for style, text in forms.items():
-        assert "{{" not in text and "}}" not in text, f"{style}: an unfilled placeholder: {text}"
-        assert reference.title.casefold() in normalize(text).casefold(), f"{style} does not give the title: {text}"
-        assert "Mahoney" in text, f"{style} does not name the author: {text}"
-        assert site_url in text, f"{style} does not give this edition's address {site_url}: {text}"
-    assert forms["APA"].startswith("Mahoney, J. G. (n.d.).")
-    assert forms["MLA"].startswith("Mahoney, Josef Gregory. “")
-    assert forms["Chicago"].startswith("Mahoney, Josef Gregory. n.d.")
-    assert "author = {Mahoney, Josef Gregory}" in forms["BibTeX"]
-
-
-def test_citations_invent_no_date_or_outlet(article: BeautifulSoup) -> None:
-    for style, text in citation_blocks(article).items():
-        years = re.findall(r"\b(?:19|20)\d\d\b", text)
-        assert not years, f"{style} gives a year {years}, but the publication date is not known"
-        assert "chinadiplomacy" not in text, f"{style} names the copy's site as if it were the outlet"
-    bibtex = citation_blocks(article)["BibTeX"]
-    fields = re.findall(r"^\s*(\w+)\s*=", bibtex, flags=re.MULTILINE)
-    for field in ("year", "date", "journal", "publisher"):
-        assert field not in fields, f"BibTeX has a {field} field, which is not known"
-
-
-def test_scholar_meta_names_title_and_author_but_no_date(article: BeautifulSoup, reference: Reference) -> None:
-    assert meta(article, "citation_title") == reference.title
-    assert [t["content"] for t in article.find_all("meta", attrs={"name": "citation_author"})] == [
-        "Josef Gregory Mahoney"
-    ]
-    for unknown in ("citation_publication_date", "citation_date", "citation_online_date", "citation_journal_title"):
-        assert meta(article, unknown) is None, f"{unknown} is set, but it is not known"
 
 
 # ---------- Glossary ----------
@@ -277,8 +229,9 @@ def test_addresses_follow_site_url_at_build_time(project_copy: Path) -> None:
     site = project_copy / "site"
     assert f"Sitemap: {other}sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
     article = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "lxml")
-    for style, text in citation_blocks(article).items():
-        assert other in text, f"{style} does not follow SITE_URL: {text}"
+    for form, text in citation_forms(article).items():
+        if not form.endswith("-paragraph") or form == "citation-chicago-note-paragraph":
+            assert other in text, f"{form} does not follow SITE_URL: {text}"
     assert meta(article, "og:url") == other and meta(article, "og:image") == other + SOCIAL_CARD
 
 

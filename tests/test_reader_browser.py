@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from conftest import Reference
+from test_edition_notes import revision
 
 # Characters on each line of an element's text, ¶ links left out: one Range per character,
 # grouped by the vertical middle of its box.
@@ -70,7 +71,6 @@ FURNITURE = {
     "standfirst": "p.standfirst",
     "byline": "p.byline",
     "body paragraph": "#p-3",
-    "pull quote": "p.pull-quote",
     "figure caption": "figcaption",
     "photo placeholder": ".photo-placeholder p",
     "author bio": "p.bio",
@@ -186,17 +186,25 @@ def test_opening_a_paragraph_link_scrolls_to_and_highlights_it(browser: Browser,
 # ---------- Citation ----------
 
 
-def test_each_citation_style_has_a_copy_button(browser: Browser, served_site: str) -> None:
+CITATION_STYLES = ["Chicago", "MLA", "APA", "BibTeX"]
+
+
+def test_each_citation_form_has_a_copy_button(browser: Browser, served_site: str) -> None:
     page = open_page(browser, served_site + "#cite-this-article", 1280)
     try:
+        page.locator("html.js").wait_for(state="attached")  # the theme's script has started
         tabs = page.locator("#cite-this-article ~ .tabbed-set").first
-        for style in ("APA", "MLA", "Chicago", "BibTeX"):
-            tabs.locator(".tabbed-labels label", has_text=style).click()
+        for style in CITATION_STYLES:
+            tabs.locator(".tabbed-labels label").get_by_text(style, exact=True).click()
             block = tabs.locator(".tabbed-block:visible")
             assert block.count() == 1, f"{style}: {block.count()} panels visible"
             assert "Mahoney" in block.inner_text(), f"{style}: the visible panel is not a citation"
-            button = block.locator("button[data-md-type='copy'], button.md-clipboard")
-            assert button.count() == 1 and button.is_visible(), f"{style} has no visible copy button"
+            forms = block.locator(".citation-form")
+            assert forms.count() >= 1, f"{style}: no citation forms"
+            for form in forms.all():
+                # Formatted forms carry their own button; the BibTeX code block gets the theme's.
+                button = form.locator("button.md-clipboard, button.md-code__button[data-md-type='copy']")
+                assert button.count() == 1 and button.is_visible(), f"{style}: a form has no visible copy button"
     finally:
         close(page)
 
@@ -219,8 +227,8 @@ def test_article_reads_in_full_without_javascript(
         page.locator("p.byline a", has_text="Cite this article").click()
         assert page.url.endswith("#cite-this-article")
         tabs = page.locator("#cite-this-article ~ .tabbed-set").first
-        for style in ("APA", "MLA", "Chicago", "BibTeX"):
-            tabs.locator(".tabbed-labels label", has_text=style).click()
+        for style in CITATION_STYLES:
+            tabs.locator(".tabbed-labels label").get_by_text(style, exact=True).click()
             shown = tabs.locator(".tabbed-block:visible")
             assert shown.count() == 1 and "Mahoney" in shown.inner_text(), f"without JavaScript the {style} tab shows nothing"
         assert page.locator("article abbr[title='Shanghai Cooperation Organization']").count() > 0
@@ -256,11 +264,16 @@ def test_print_has_byline_and_page_address(printed_text: str, site_url: str) -> 
     assert flat(site_url) in printed, f"the printed copy does not give its address {site_url}"
 
 
+def test_print_names_the_revision(printed_text: str) -> None:
+    date, commit = revision()
+    assert flat(f"revision {date} (commit {commit})") in flat(printed_text), "the printed page does not name its revision"
+
+
 def test_print_has_no_site_chrome(printed_text: str) -> None:
     chrome = {
         "search box": r"\bSearch\b",
         "site name in the header": r"a reading edition",
-        "footer copyright": r"Edition notes and site code",
+        "footer": r"open an issue",
         "footer credit": r"Made with",
         "navigation tabs": r"About this edition",
         "¶ links": r"¶",

