@@ -231,7 +231,7 @@ def test_article_reads_in_full_without_javascript(
             tabs.locator(".tabbed-labels label").get_by_text(style, exact=True).click()
             shown = tabs.locator(".tabbed-block:visible")
             assert shown.count() == 1 and "Mahoney" in shown.inner_text(), f"without JavaScript the {style} tab shows nothing"
-        assert page.locator("article abbr[title='Shanghai Cooperation Organization']").count() > 0
+        assert page.locator("article abbr[title='Shanghai Cooperation Organisation']").count() > 0
     finally:
         close(page)
 
