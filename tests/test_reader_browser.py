@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page
 
 from conftest import Reference
 
-# Characters on each line of an element's text, ¶ links left out: one Range per character,
+# Characters on each line of an element's text, ¶ links and paragraph numbers left out: one Range per character,
 # grouped by the vertical middle of its box.
 CHARACTERS_PER_LINE_JS = """
 (element) => {
@@ -20,7 +20,7 @@ CHARACTERS_PER_LINE_JS = """
   const range = document.createRange();
   const lines = [];
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (node.parentElement.closest('.para-link')) continue;
+    if (node.parentElement.closest('.para-link, .para-number')) continue;
     for (let i = 0; i < node.length; i++) {
       range.setStart(node, i);
       range.setEnd(node, i + 1);
