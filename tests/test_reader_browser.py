@@ -246,11 +246,9 @@ def check_numbers_readable(numbers: list[dict], reference: Reference, viewport_w
         assert number["smaller"], f"{where}: the number is as large as the text"
 
 
-@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
-def test_paragraph_numbers_stand_in_the_margin_on_a_wide_screen(
-    browser: Browser, served_site: str, reference: Reference, javascript: bool
-) -> None:
-    page = open_page(browser, served_site, 1280, javascript=javascript)
+def readable_numbers_at(browser: Browser, url: str, reference: Reference, width: int, javascript: bool) -> list[dict]:
+    """The paragraph numbers at one window width, once checked readable on a page that does not overflow."""
+    page = open_page(browser, url, width, javascript=javascript)
     try:
         numbers = paragraph_numbers(page)
         widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
@@ -258,7 +256,14 @@ def test_paragraph_numbers_stand_in_the_margin_on_a_wide_screen(
         close(page)
     assert widths[0] <= widths[1], f"the page is {widths[0]} px wide in a {widths[1]} px window"
     check_numbers_readable(numbers, reference, widths[1])
-    for number in numbers:
+    return numbers
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+def test_paragraph_numbers_stand_in_the_margin_on_a_wide_screen(
+    browser: Browser, served_site: str, reference: Reference, javascript: bool
+) -> None:
+    for number in readable_numbers_at(browser, served_site, reference, 1280, javascript):
         assert number["right"] <= number["paragraphLeft"] - 4, f"#{number['id']}: the number is not in the margin: {number}"
         assert abs(number["first"]["left"] - number["contentLeft"]) < 1, (
             f"#{number['id']}: the number pushes the first word in: {number}"
@@ -269,15 +274,7 @@ def test_paragraph_numbers_stand_in_the_margin_on_a_wide_screen(
 def test_paragraph_numbers_stand_before_the_first_word_on_a_phone(
     browser: Browser, served_site: str, reference: Reference, javascript: bool
 ) -> None:
-    page = open_page(browser, served_site, 375, javascript=javascript)
-    try:
-        numbers = paragraph_numbers(page)
-        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-    finally:
-        close(page)
-    assert widths[0] <= widths[1], f"the page is {widths[0]} px wide in a {widths[1]} px window"
-    check_numbers_readable(numbers, reference, widths[1])
-    for number in numbers:
+    for number in readable_numbers_at(browser, served_site, reference, 375, javascript):
         assert number["contentLeft"] - 1 <= number["left"] and number["right"] < number["first"]["left"], (
             f"#{number['id']}: the number is not just before the first word, inside the column: {number}"
         )
