@@ -6,8 +6,8 @@ from bs4 import BeautifulSoup, Tag
 
 from conftest import Reference, normalize
 
-# Elements the edition adds inside the author's paragraphs (empty ¶ links and the like).
-EDITORIAL_SELECTORS = [".para-link"]
+# Elements the edition adds inside the author's paragraphs: the ¶ link and the visible number.
+EDITORIAL_SELECTORS = [".para-link", ".para-number"]
 
 
 def text_of(element: Tag) -> str:

@@ -100,6 +100,31 @@ def test_pdf_colophon_names_the_revision(pdf_text: str) -> None:
     assert f"Revision {date}, commit {commit}" in pdf_text, f"the PDF does not name revision {date} ({commit})"
 
 
+def test_pdf_numbers_the_authors_paragraphs_in_the_margin(pdf: Path, reference: Reference) -> None:
+    """Each body paragraph's number, as in its #p-N anchor, left of the text block on its first line."""
+    output = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = [
+        [(word.get_text(), *(float(word[edge]) for edge in ("xmin", "xmax", "ymin", "ymax"))) for word in page("word")]
+        for page in BeautifulSoup(output, "lxml").find_all("page")  # lxml lowercases pdftotext's xMin…
+    ]
+    text_left = min(xmin for words in pages for text, xmin, *_ in words if not text.isdigit())
+    numbered = {}
+    for words in pages:
+        for text, _, xmax, top, bottom in words:
+            if not text.isdigit() or xmax >= text_left:
+                continue
+            # pdftotext reads the margin as a column of its own: find the word to the number's right.
+            line = [(xmin, word) for word, xmin, _, word_top, word_bottom in words
+                    if xmin > xmax and word_top <= (top + bottom) / 2 <= word_bottom]
+            numbered[int(text)] = min(line)[1] if line else None
+    expected = {n: paragraph.split()[0] for n, paragraph in enumerate(reference.paragraphs, start=1)}
+    assert numbered == expected, f"margin numbers and the words after them: {numbered}, expected {expected}"
+
+
+def test_pdf_has_no_web_only_paragraph_furniture(pdf_text: str) -> None:
+    assert "¶" not in pdf_text and "Link to paragraph" not in pdf_text, "the PDF shows the web edition's ¶ links"
+
+
 def test_pdf_does_not_link_to_itself(pdf_text: str) -> None:
     assert "Download PDF" not in pdf_text, "the PDF shows the web page's 'Download PDF' link"
 

@@ -74,6 +74,34 @@ def test_every_body_paragraph_has_a_numbered_id_and_named_link(article: Beautifu
     assert extra is None, "there are more numbered paragraphs than the source has"
 
 
+def test_every_body_paragraph_shows_its_number_first_hidden_from_screen_readers(
+    article: BeautifulSoup, reference: Reference
+) -> None:
+    for number in range(1, len(reference.paragraphs) + 1):
+        paragraph = article.find(id=f"p-{number}")
+        first = next(iter(paragraph.contents), None)
+        assert first is not None and first.name == "span" and "para-number" in first.get("class", []), (
+            f"#p-{number} does not open with its number: {str(paragraph)[:120]}"
+        )
+        assert first.get_text() == str(number), f"#p-{number} shows the number {first.get_text()!r}"
+        # Screen readers hear the ¶ link's name instead of a stray number before the first word.
+        assert first.get("aria-hidden") == "true", f"#p-{number}'s number is read aloud"
+        assert first.has_attr("data-search-exclude"), f"#p-{number}'s number goes into the search index"
+
+
+@pytest.mark.parametrize("page", CONTENT_PAGES)
+def test_only_the_authors_paragraphs_are_numbered(
+    html_pages: dict[str, BeautifulSoup], reference: Reference, page: str
+) -> None:
+    content = html_pages[page].select_one("article.md-content__inner")
+    numbered = [number.parent.get("id") for number in content.select(".para-number")]
+    expected = [f"p-{n}" for n in range(1, len(reference.paragraphs) + 1)] if page == "index.html" else []
+    assert numbered == expected, f"{page}: numbers on {numbered}"
+    for unnumbered in ("p.standfirst", "p.byline", "figure", "p.bio", "#cite-this-article ~ *"):
+        marked = [str(node)[:80] for node in content.select(unnumbered) if node.select(".para-number, .para-link")]
+        assert not marked, f"{page}: {unnumbered} carries a paragraph number or ¶ link: {marked}"
+
+
 # ---------- Cite this article ----------
 
 

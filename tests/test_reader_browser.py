@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page
 from conftest import Reference
 from test_edition_notes import revision
 
-# Characters on each line of an element's text, ¶ links left out: one Range per character,
+# Characters on each line of an element's text, ¶ links and paragraph numbers left out: one Range per character,
 # grouped by the vertical middle of its box.
 CHARACTERS_PER_LINE_JS = """
 (element) => {
@@ -21,7 +21,7 @@ CHARACTERS_PER_LINE_JS = """
   const range = document.createRange();
   const lines = [];
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (node.parentElement.closest('.para-link')) continue;
+    if (node.parentElement.closest('.para-link, .para-number')) continue;
     for (let i = 0; i < node.length; i++) {
       range.setStart(node, i);
       range.setEnd(node, i + 1);
@@ -71,6 +71,7 @@ FURNITURE = {
     "standfirst": "p.standfirst",
     "byline": "p.byline",
     "body paragraph": "#p-3",
+    "paragraph number": "#p-3 > .para-number",
     "figure caption": "figcaption",
     "photo placeholder": ".photo-placeholder p",
     "author bio": "p.bio",
@@ -181,6 +182,168 @@ def test_opening_a_paragraph_link_scrolls_to_and_highlights_it(browser: Browser,
         assert link_opacity(page, "p-9") == 1, "the targeted paragraph does not show its ¶ link"
     finally:
         close(page)
+
+
+# ---------- Paragraph numbers ----------
+
+# Where each paragraph number sits: its box, its paragraph's border and content edges, the
+# first character of the author's text, and how many boxes of other text it overlaps.
+PARAGRAPH_NUMBERS_JS = """
+(article) => {
+  const range = document.createRange();
+  const texts = [];
+  const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.textContent.trim() || node.parentElement.closest('.para-number')) continue;
+    range.selectNodeContents(node);
+    for (const box of range.getClientRects()) if (box.width && box.height) texts.push(box);
+  }
+  return [...article.querySelectorAll('.para-number')].map((number) => {
+    const paragraph = number.parentElement;
+    const style = getComputedStyle(paragraph);
+    const outer = paragraph.getBoundingClientRect();
+    const box = number.getBoundingClientRect();
+    const inside = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
+    let first = inside.nextNode();
+    while (first && (first.parentElement.closest('.para-number') || !first.textContent.trim())) first = inside.nextNode();
+    const offset = first.textContent.search(/\\S/);
+    range.setStart(first, offset);
+    range.setEnd(first, offset + 1);
+    const character = range.getBoundingClientRect();
+    return {
+      id: paragraph.id,
+      label: number.textContent,
+      shown: getComputedStyle(number).display !== 'none' && getComputedStyle(number).visibility === 'visible'
+        && box.width > 0 && box.height > 0,
+      left: box.left, right: box.right, middle: (box.top + box.bottom) / 2,
+      paragraphLeft: outer.left,
+      contentLeft: outer.left + parseFloat(style.borderLeftWidth) + parseFloat(style.paddingLeft),
+      first: {left: character.left, top: character.top, bottom: character.bottom},
+      overlaps: texts.filter((t) => t.left < box.right && t.right > box.left && t.top < box.bottom && t.bottom > box.top).length,
+      smaller: parseFloat(getComputedStyle(number).fontSize) < parseFloat(style.fontSize),
+    };
+  });
+}
+"""
+
+
+def paragraph_numbers(page: Page) -> list[dict]:
+    return page.eval_on_selector("article.md-content__inner", PARAGRAPH_NUMBERS_JS)
+
+
+def check_numbers_readable(numbers: list[dict], reference: Reference, viewport_width: float) -> None:
+    """Every number shown, matching its anchor, small, on its paragraph's first line, over no text."""
+    assert [n["id"] for n in numbers] == [f"p-{i}" for i in range(1, len(reference.paragraphs) + 1)]
+    for number in numbers:
+        where = f"#{number['id']}"
+        assert number["shown"], f"{where}: the number is not shown"
+        assert number["id"] == f"p-{number['label']}", f"{where} shows the number {number['label']!r}"
+        assert 0 <= number["left"] and number["right"] <= viewport_width, f"{where}: the number is off screen: {number}"
+        assert number["first"]["top"] <= number["middle"] <= number["first"]["bottom"], (
+            f"{where}: the number is not on the paragraph's first line: {number}"
+        )
+        assert number["overlaps"] == 0, f"{where}: the number overlaps {number['overlaps']} boxes of text"
+        assert number["smaller"], f"{where}: the number is as large as the text"
+
+
+def readable_numbers_at(browser: Browser, url: str, reference: Reference, width: int, javascript: bool) -> list[dict]:
+    """The paragraph numbers at one window width, once checked readable on a page that does not overflow."""
+    page = open_page(browser, url, width, javascript=javascript)
+    try:
+        numbers = paragraph_numbers(page)
+        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    finally:
+        close(page)
+    assert widths[0] <= widths[1], f"the page is {widths[0]} px wide in a {widths[1]} px window"
+    check_numbers_readable(numbers, reference, widths[1])
+    return numbers
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+def test_paragraph_numbers_stand_in_the_margin_on_a_wide_screen(
+    browser: Browser, served_site: str, reference: Reference, javascript: bool
+) -> None:
+    for number in readable_numbers_at(browser, served_site, reference, 1280, javascript):
+        assert number["right"] <= number["paragraphLeft"] - 4, f"#{number['id']}: the number is not in the margin: {number}"
+        assert abs(number["first"]["left"] - number["contentLeft"]) < 1, (
+            f"#{number['id']}: the number pushes the first word in: {number}"
+        )
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["script", "no-script"])
+def test_paragraph_numbers_stand_before_the_first_word_on_a_phone(
+    browser: Browser, served_site: str, reference: Reference, javascript: bool
+) -> None:
+    for number in readable_numbers_at(browser, served_site, reference, 375, javascript):
+        assert number["contentLeft"] - 1 <= number["left"] and number["right"] < number["first"]["left"], (
+            f"#{number['id']}: the number is not just before the first word, inside the column: {number}"
+        )
+
+
+def test_paragraph_numbers_print_and_the_paragraph_links_do_not(
+    browser: Browser, served_site: str, reference: Reference
+) -> None:
+    page = open_page(browser, served_site, 1280)
+    try:
+        page.emulate_media(media="print")
+        numbers = paragraph_numbers(page)
+        links = page.eval_on_selector_all("a.para-link", "links => links.map((a) => getComputedStyle(a).display)")
+    finally:
+        close(page)
+    check_numbers_readable(numbers, reference, 1280)
+    assert set(links) == {"none"}, f"¶ links are printed: {links}"
+
+
+def test_printed_paragraphs_open_with_their_numbers(printed_text: str, reference: Reference) -> None:
+    printed = flat(printed_text)
+    missing = [
+        f"{number} {paragraph[:40]}…"
+        for number, paragraph in enumerate(reference.paragraphs, start=1)
+        if flat(f"{number} {' '.join(paragraph.split()[:4])}") not in printed
+    ]
+    assert not missing, "the printed article lacks these numbered openings:\n" + "\n".join(missing)
+
+
+def spoken_text(page: Page, selector: str) -> tuple[str, list[str]]:
+    """What Chromium's accessibility tree offers for an element: its text outside links, and its links' names."""
+    cdp = page.context.new_cdp_session(page)
+    root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    backend = cdp.send("DOM.describeNode", {"nodeId": node})["node"]["backendNodeId"]
+    tree = {ax["nodeId"]: ax for ax in cdp.send("Accessibility.getFullAXTree")["nodes"]}
+    start = next(ax for ax in tree.values() if ax.get("backendDOMNodeId") == backend)
+    texts: list[str] = []
+    links: list[str] = []
+
+    def walk(ax: dict) -> None:
+        role = ax.get("role", {}).get("value")
+        name = ax.get("name", {}).get("value", "")
+        if not ax.get("ignored") and role == "link":
+            links.append(name)
+            return
+        if not ax.get("ignored") and role == "StaticText":
+            texts.append(name)
+        for child in ax.get("childIds", []):
+            walk(tree[child])
+
+    walk(start)
+    cdp.detach()
+    return "".join(texts), links
+
+
+@pytest.mark.parametrize("number", [1, 5, 12, 14])
+def test_screen_readers_hear_the_paragraph_and_its_link_but_no_stray_number(
+    browser: Browser, served_site: str, reference: Reference, number: int
+) -> None:
+    page = open_page(browser, served_site, 1280)
+    try:
+        text, links = spoken_text(page, f"#p-{number}")
+    finally:
+        close(page)
+    assert " ".join(text.split()) == reference.paragraphs[number - 1], (
+        f"a screen reader hears #p-{number} as: {text[:80]}…"
+    )
+    assert links == [f"Link to paragraph {number}"], f"#p-{number}'s links are named {links}"
 
 
 # ---------- Citation ----------

@@ -1,0 +1,1 @@
+"""Python-Markdown extensions of the reading edition (see paragraphs.py)."""

@@ -1,0 +1,164 @@
+"""The paragraph-numbering Markdown extension (src/edition_markdown/paragraphs.py), on plain Python-Markdown."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from markdown import Markdown
+
+from conftest import run_build
+from edition_markdown.paragraphs import ParagraphNumberingError
+
+# The extensions the article's structure relies on, as mkdocs.yml lists them.
+SITE_EXTENSIONS = ["attr_list", "md_in_html", "pymdownx.blocks.caption", "pymdownx.blocks.html"]
+
+ARTICLE = """\
+# A title
+
+A standfirst.
+{ .standfirst }
+
+By Someone · 2 min read
+{ .byline }
+
+First paragraph, with a [link](https://example.org/).
+
+Second paragraph.
+
+/// html | div.photo-placeholder
+Photograph not reproduced.
+///
+
+/// caption
+A caption.
+///
+
+Third paragraph, set apart.
+{ .pull-quote }
+
+Fourth paragraph.
+
+---
+
+## About the author
+
+A bio.
+{ .bio }
+
+A note after the body.
+"""
+
+
+def convert(text: str, numbered: bool = True) -> BeautifulSoup:
+    extensions = SITE_EXTENSIONS + (["edition_markdown.paragraphs"] if numbered else [])
+    return BeautifulSoup(Markdown(extensions=extensions).convert(text), "html.parser")
+
+
+def numbered(soup: BeautifulSoup) -> list[str]:
+    """The id of every paragraph that got a visible number, checking the number matches it."""
+    ids = []
+    for number in soup.select("span.para-number"):
+        paragraph = number.parent
+        assert paragraph.name == "p" and paragraph["id"] == f"p-{number.get_text()}", f"number {number} is misplaced"
+        ids.append(paragraph["id"])
+    return ids
+
+
+def test_numbers_the_body_paragraphs_only() -> None:
+    soup = convert(ARTICLE)
+    assert numbered(soup) == ["p-1", "p-2", "p-3", "p-4"]
+    assert soup.find(id="p-1").get_text().startswith("1First paragraph")
+    assert soup.find(id="p-3")["class"] == ["pull-quote"], "the paragraph lost its own class"
+    for unnumbered in (".standfirst", ".byline", ".bio", "figure", ".photo-placeholder"):
+        element = soup.select_one(unnumbered)
+        assert element is not None, f"the sample lost its {unnumbered}"
+        assert not element.get("id", "").startswith("p-"), f"{unnumbered} got a paragraph id"
+        assert element.select(".para-number, .para-link") == [], f"{unnumbered} got a number or ¶ link"
+    after_body = soup.find(string=re.compile("A note after the body")).parent
+    assert after_body.get("id") is None and not after_body.select(".para-number")
+
+
+def test_markup_of_a_numbered_paragraph() -> None:
+    # The ids and ¶ links are those docs/index.md carried by hand before the extension.
+    html = Markdown(extensions=SITE_EXTENSIONS + ["edition_markdown.paragraphs"]).convert(ARTICLE)
+    assert (
+        '<p id="p-2"><span aria-hidden="true" class="para-number" data-search-exclude>2</span>Second paragraph. '
+        '<a aria-label="Link to paragraph 2" class="para-link" href="#p-2"></a></p>'
+    ) in html
+
+
+def test_inline_markup_stays_in_place() -> None:
+    paragraph = convert(ARTICLE).find(id="p-1")
+    children = [child.name for child in paragraph.find_all(True, recursive=False)]
+    assert children == ["span", "a", "a"], f"number, the author's link, ¶ link; got {children}"
+    assert paragraph.find("a", href="https://example.org/").get_text() == "link"
+
+
+def test_pages_without_a_byline_are_left_alone() -> None:
+    page = "# Glossary\n\nSome paragraph.\n\nAnother one.\n\n---\n\nMore.\n"
+    assert str(convert(page)) == str(convert(page, numbered=False))
+
+
+def test_body_ends_at_a_heading_even_without_a_rule() -> None:
+    soup = convert(ARTICLE.replace("\n---\n", "\n"))
+    assert numbered(soup) == ["p-1", "p-2", "p-3", "p-4"]
+
+
+def test_the_same_markdown_instance_numbers_each_page_from_one() -> None:
+    md = Markdown(extensions=SITE_EXTENSIONS + ["edition_markdown.paragraphs"])
+    first = md.convert(ARTICLE)
+    md.reset()
+    assert md.convert(ARTICLE) == first
+
+
+def test_written_ids_keep_published_anchors() -> None:
+    # A paragraph inserted after ¶2 and a removed ¶4: every other anchor stays put.
+    text = ARTICLE.replace("Third paragraph, set apart.\n{ .pull-quote }", "Inserted.\n{ #p-2a }\n\nThird, set apart.\n{ .pull-quote }")
+    text = text.replace("Fourth paragraph.", "Fifth paragraph.\n{ #p-5 }\n\nSixth paragraph.")
+    soup = convert(text)
+    assert numbered(soup) == ["p-1", "p-2", "p-2a", "p-3", "p-5", "p-6"]
+    assert soup.find(id="p-2a").select_one(".para-number").get_text() == "2a"
+    assert soup.find(id="p-2a").select_one(".para-link")["aria-label"] == "Link to paragraph 2a"
+    # The hand-written ids docs/index.md used to carry are accepted as they are.
+    assert numbered(convert(ARTICLE.replace("Second paragraph.", "Second paragraph.\n{ #p-2 }"))) == [
+        "p-1", "p-2", "p-3", "p-4"
+    ]
+
+
+@pytest.mark.parametrize(
+    "written, complaint",
+    [
+        ("{ #intro }", "'intro'"),
+        ("{ #p-1 }", "never go back"),
+        ("{ #p-4a }", "an inserted paragraph is p-1a"),
+    ],
+)
+def test_wrong_written_ids_fail_naming_the_page(written: str, complaint: str) -> None:
+    with pytest.raises(ParagraphNumberingError, match=re.escape(complaint)) as error:
+        convert(ARTICLE.replace("Second paragraph.", f"Second paragraph.\n{written}"))
+    assert "“A title”" in str(error.value)
+
+
+def test_an_id_used_twice_fails() -> None:
+    text = ARTICLE.replace("Second paragraph.", "Inserted.\n{ #p-1a }\n\nInserted again.\n{ #p-1a }")
+    with pytest.raises(ParagraphNumberingError, match="used twice"):
+        convert(text)
+
+
+def test_a_byline_with_no_body_fails_naming_the_page() -> None:
+    empty = ARTICLE[: ARTICLE.index("First paragraph")] + ARTICLE[ARTICLE.index("---") :]
+    with pytest.raises(ParagraphNumberingError, match="“A title”.*no paragraph"):
+        convert(empty)
+
+
+def test_strict_build_of_an_article_without_body_fails_naming_the_file(project_copy: Path) -> None:
+    page = project_copy / "docs" / "index.md"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text[: text.index("{ .byline }\n") + 12] + text[text.index("\n---\n") :], encoding="utf-8")
+    result = run_build(project_copy, project_copy / "site")
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"the build succeeded without the article's body:\n{output}"
+    assert "index.md" in output and "no paragraph between" in output, f"the error does not name the file:\n{output}"
