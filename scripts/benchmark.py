@@ -28,7 +28,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-LIGHTHOUSE = PROJECT_ROOT / "benchmark" / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE = PROJECT_ROOT / "node_modules" / ".bin" / "lighthouse"
 BASE_PATH = "/principled-diplomacy/"
 # GitHub Pages compresses text responses and lets browsers cache everything for ten minutes.
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt"}
@@ -181,7 +181,7 @@ def main() -> None:
     args = parser.parse_args()
     site = args.site.resolve()
     if not LIGHTHOUSE.exists():
-        raise SystemExit("lighthouse is not installed: run scripts/benchmark, or npm ci --prefix benchmark")
+        raise SystemExit("lighthouse is not installed: run scripts/benchmark (it installs package.json with its devDependencies)")
     handler = type("Handler", (PagesHandler,), {"site_root": site})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), partial(handler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Draw the 1200x630 sharing image (og:image) from the article's title and author.
 
-Offline and reproducible: Pillow (pinned in requirements-dev.txt) and the DejaVu
+Offline and reproducible: Pillow (requirements/dev.in) and the DejaVu
 fonts from Debian's fonts-dejavu-core (scripts/system-packages.txt). No photograph,
 only type. Usage: .venv/bin/python scripts/make_social_card.py [OUTPUT.png]
 Default output: docs/assets/images/social-card.png (committed; tests check that

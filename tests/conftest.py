@@ -76,7 +76,7 @@ def run_build(
     return subprocess.run(
         ["bash", str(project / "scripts" / script), str(site_dir)],
         cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
         timeout=300,

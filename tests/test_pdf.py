@@ -109,4 +109,4 @@ def test_article_byline_links_to_the_pdf(site: Path, site_url: str, article: Bea
 
 def test_web_build_needs_no_pdf_toolchain() -> None:
     runtime = (PROJECT_ROOT / "requirements.txt").read_text(encoding="utf-8").lower()
-    assert "weasyprint" not in runtime, "requirements.txt pulls in the PDF toolchain: keep it in requirements-pdf.txt"
+    assert "weasyprint" not in runtime, "requirements.txt pulls in the PDF toolchain: keep it in requirements/pdf.in"
