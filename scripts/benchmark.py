@@ -27,9 +27,11 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from edition_facts import load as load_facts
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = PROJECT_ROOT / "node_modules" / ".bin" / "lighthouse"
-BASE_PATH = "/principled-diplomacy/"
+BASE_PATH = load_facts().site_path
 # GitHub Pages compresses text responses and lets browsers cache everything for ten minutes.
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt"}
 CHROME_FLAGS = [

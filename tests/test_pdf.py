@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import PDF_NAME, PROJECT_ROOT, Reference, normalize
+from conftest import FACTS, PDF_NAME, PROJECT_ROOT, Reference, normalize
 from test_links import resolve
 
 SOFT_HYPHEN_BREAK = re.compile("\u2010\\s+")  # WeasyPrint's hyphenation mark, then the line break
@@ -46,7 +46,7 @@ def pdf_text(pdf: Path) -> str:
 def test_pdf_metadata_names_title_and_author_and_it_is_tagged(pdf: Path, reference: Reference) -> None:
     info = pdf_info(pdf)
     assert info.get("Title") == reference.title, f"PDF title is {info.get('Title')!r}"
-    assert info.get("Author") == "Josef Gregory Mahoney", f"PDF author is {info.get('Author')!r}"
+    assert info.get("Author") == FACTS.author, f"PDF author is {info.get('Author')!r}"
     assert info.get("Tagged") == "yes", "the PDF has no structure tags, so screen readers get no headings or reading order"
 
 
@@ -65,7 +65,7 @@ def test_every_paragraph_caption_and_the_bio_are_in_the_pdf_in_order(pdf_text: s
 
 def test_pdf_has_byline_source_and_web_address(pdf_text: str, site_url: str) -> None:
     expected = {
-        "byline": "By Josef Gregory Mahoney",
+        "byline": f"By {FACTS.author}",
         "web edition URL": site_url,
         "host of the source copy": "en.chinadiplomacy.org.cn",
         "outlet caveat": "original outlet is not confirmed",
