@@ -1,8 +1,8 @@
 """Pack the offline edition into a reproducible zip archive.
 
-Usage: python editions/make_offline.py OFFLINE_SITE_DIR OUTPUT.zip
+Usage: python editions/make_offline.py OFFLINE_SITE_DIR OUTPUT.zip FOLDER
 
-Every entry sits under one top folder, in sorted order, with the same timestamp
+Every entry sits under one top folder (FOLDER), in sorted order, with the same timestamp
 (SOURCE_DATE_EPOCH, as the site's own dates) and the same permissions, so the same
 commit always gives the same bytes.
 """
@@ -16,7 +16,6 @@ import time
 import zipfile
 from pathlib import Path
 
-TOP_FOLDER = "mahoney-principled-diplomacy"
 LEFT_OUT = [
     "404.html",  # served only by a web server for missing addresses; its absolute links fail from disk
     "*.map",  # source maps of the theme's minified files: for its developers, not readers
@@ -35,14 +34,14 @@ def is_left_out(relative_path: str) -> bool:
     return any(fnmatch.fnmatch(relative_path, pattern) for pattern in LEFT_OUT)
 
 
-def pack(site: Path, output: Path) -> int:
+def pack(site: Path, output: Path, folder: str) -> int:
     files = sorted(p for p in site.rglob("*") if p.is_file() and not is_left_out(p.relative_to(site).as_posix()))
     if not (site / "index.html").is_file():
         raise SystemExit(f"offline edition: {site} has no index.html")
     date = entry_date()
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for path in files:
-            info = zipfile.ZipInfo(f"{TOP_FOLDER}/{path.relative_to(site).as_posix()}", date_time=date)
+            info = zipfile.ZipInfo(f"{folder}/{path.relative_to(site).as_posix()}", date_time=date)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, whatever system builds it
@@ -51,10 +50,10 @@ def pack(site: Path, output: Path) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 3:
-        print("usage: python editions/make_offline.py OFFLINE_SITE_DIR OUTPUT.zip", file=sys.stderr)
+    if len(argv) != 4:
+        print("usage: python editions/make_offline.py OFFLINE_SITE_DIR OUTPUT.zip FOLDER", file=sys.stderr)
         return 2
-    count = pack(Path(argv[1]), Path(argv[2]))
+    count = pack(Path(argv[1]), Path(argv[2]), argv[3])
     print(f"Wrote {argv[2]} ({count} files, {Path(argv[2]).stat().st_size} bytes)")
     return 0
 

@@ -27,9 +27,11 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from edition_facts import load as load_facts
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-LIGHTHOUSE = PROJECT_ROOT / "benchmark" / "node_modules" / ".bin" / "lighthouse"
-BASE_PATH = "/principled-diplomacy/"
+LIGHTHOUSE = PROJECT_ROOT / "node_modules" / ".bin" / "lighthouse"
+BASE_PATH = load_facts().site_path
 # GitHub Pages compresses text responses and lets browsers cache everything for ten minutes.
 COMPRESSIBLE = {".html", ".css", ".js", ".json", ".svg", ".xml", ".txt"}
 CHROME_FLAGS = [
@@ -181,7 +183,7 @@ def main() -> None:
     args = parser.parse_args()
     site = args.site.resolve()
     if not LIGHTHOUSE.exists():
-        raise SystemExit("lighthouse is not installed: run scripts/benchmark, or npm ci --prefix benchmark")
+        raise SystemExit("lighthouse is not installed: run scripts/benchmark (it installs package.json with its devDependencies)")
     handler = type("Handler", (PagesHandler,), {"site_root": site})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), partial(handler, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()

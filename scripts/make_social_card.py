@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Draw the 1200x630 sharing image (og:image) from the article's title and author.
+"""Draw the 1200x630 sharing image (og:image) from the article's title and author
+(mkdocs.yml, read through scripts/edition_facts.py).
 
-Offline and reproducible: Pillow (pinned in requirements-dev.txt) and the DejaVu
+Offline and reproducible: Pillow (requirements/dev.in) and the DejaVu
 fonts from Debian's fonts-dejavu-core (scripts/system-packages.txt). No photograph,
 only type. Usage: .venv/bin/python scripts/make_social_card.py [OUTPUT.png]
 Default output: docs/assets/images/social-card.png (committed; tests check that
@@ -13,6 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from edition_facts import load as load_facts
 from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,8 +31,6 @@ TEXT = (28, 28, 30)
 MUTED = (88, 88, 96)
 ACCENT = (163, 38, 42)  # --md-accent-fg-color
 
-TITLE = "China’s Principled Diplomacy Resonates with Central Asia"
-AUTHOR = "Josef Gregory Mahoney"
 LABEL = "A READING EDITION"
 
 
@@ -53,6 +53,7 @@ def draw_card() -> Image.Image:
     for font in (SERIF_BOLD, SANS):
         if not font.is_file():
             raise SystemExit(f"missing font {font}: install Debian's fonts-dejavu-core")
+    facts = load_facts()
     image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
     draw = ImageDraw.Draw(image)
 
@@ -62,13 +63,13 @@ def draw_card() -> Image.Image:
 
     title_font = ImageFont.truetype(str(SERIF_BOLD), 64)
     y = 150
-    for line in wrap(TITLE, title_font, WIDTH - 2 * MARGIN):
+    for line in wrap(facts.title, title_font, WIDTH - 2 * MARGIN):
         draw.text((MARGIN, y), line, font=title_font, fill=TEXT)
         y += 84
 
     draw.rectangle((MARGIN, y + 30, MARGIN + 120, y + 36), fill=ACCENT)
     author_font = ImageFont.truetype(str(SANS), 36)
-    draw.text((MARGIN, y + 64), AUTHOR, font=author_font, fill=MUTED)
+    draw.text((MARGIN, y + 64), facts.author, font=author_font, fill=MUTED)
     return image
 
 

@@ -6,7 +6,6 @@ import http.server
 import os
 import shutil
 import subprocess
-import sys
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -17,11 +16,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from edition_facts import load as load_facts
 from playwright.sync_api import Browser, sync_playwright
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_TEXT = Path(__file__).resolve().parent / "source.txt"
-MKDOCS = [sys.executable, "-m", "mkdocs"]
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -76,7 +75,7 @@ def run_build(
     return subprocess.run(
         ["bash", str(project / "scripts" / script), str(site_dir)],
         cwd=project,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
         timeout=300,
@@ -85,8 +84,10 @@ def run_build(
 
 # Set by scripts/zensical-check to test a site another generator built.
 TEST_SITE_DIR = os.environ.get("TEST_SITE_DIR")
-PDF_NAME = "mahoney-principled-diplomacy.pdf"
-OFFLINE_ZIP_NAME = "mahoney-principled-diplomacy-offline.zip"
+# Title, author, download files' names: from mkdocs.yml, their one home.
+FACTS = load_facts()
+PDF_NAME = FACTS.pdf
+OFFLINE_ZIP_NAME = FACTS.offline_zip
 
 
 @pytest.fixture(scope="session")

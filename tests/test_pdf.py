@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import PDF_NAME, PROJECT_ROOT, REFERENCE_TEXT, Reference, normalize
+from conftest import FACTS, PDF_NAME, PROJECT_ROOT, REFERENCE_TEXT, Reference, normalize
 from test_edition_notes import MATCHING_COPY, OTHER_COPY, revision
 from test_links import resolve
 
@@ -49,7 +49,7 @@ def pdf_text(pdf: Path) -> str:
 def test_pdf_metadata_names_title_and_author_and_it_is_tagged(pdf: Path, reference: Reference) -> None:
     info = pdf_info(pdf)
     assert info.get("Title") == reference.title, f"PDF title is {info.get('Title')!r}"
-    assert info.get("Author") == "Josef Gregory Mahoney", f"PDF author is {info.get('Author')!r}"
+    assert info.get("Author") == FACTS.author, f"PDF author is {info.get('Author')!r}"
     assert info.get("Tagged") == "yes", "the PDF has no structure tags, so screen readers get no headings or reading order"
 
 
@@ -68,7 +68,7 @@ def test_every_paragraph_caption_and_the_bio_are_in_the_pdf_in_order(pdf_text: s
 
 def test_pdf_has_byline_source_and_web_address(pdf_text: str, site_url: str) -> None:
     expected = {
-        "byline": "By Josef Gregory Mahoney",
+        "byline": f"By {FACTS.author}",
         "web edition URL": site_url,
         "the copy the text matches": MATCHING_COPY,
         "the other copy": OTHER_COPY,
@@ -147,4 +147,4 @@ def test_article_byline_links_to_the_pdf(site: Path, site_url: str, article: Bea
 
 def test_web_build_needs_no_pdf_toolchain() -> None:
     runtime = (PROJECT_ROOT / "requirements.txt").read_text(encoding="utf-8").lower()
-    assert "weasyprint" not in runtime, "requirements.txt pulls in the PDF toolchain: keep it in requirements-pdf.txt"
+    assert "weasyprint" not in runtime, "requirements.txt pulls in the PDF toolchain: keep it in requirements/pdf.in"

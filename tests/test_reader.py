@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 from PIL import Image
 
-from conftest import PROJECT_ROOT, Reference, normalize, run_build
+from conftest import FACTS, PROJECT_ROOT, Reference, normalize, run_build
 from test_fidelity import text_of
 
 WORDS_PER_MINUTE = range(230, 266)  # the band, 230–265 inclusive
@@ -195,7 +195,7 @@ def test_article_json_ld_describes_the_article(article: BeautifulSoup, reference
     assert data["description"] == reference.standfirst
     assert data["url"] == site_url and data["image"] == site_url + SOCIAL_CARD
     author = data["author"]
-    assert author["@type"] == "Person" and author["name"] == "Josef Gregory Mahoney"
+    assert author["@type"] == "Person" and author["name"] == FACTS.author
     affiliations = [org["name"] for org in author["affiliation"]]
     assert affiliations, "the author has no affiliation"
     for name in affiliations:

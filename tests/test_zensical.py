@@ -10,7 +10,7 @@ from conftest import PROJECT_ROOT
 def test_zensical_build_passes_the_fidelity_tests() -> None:
     # scripts/zensical-check is also the command to run by hand; it installs
     # Zensical in .venv-zensical, builds a copy of the sources and runs
-    # tests/test_fidelity.py against that output.
+    # tests/test_fidelity.py and tests/test_security.py against that output.
     result = subprocess.run(
         ["bash", str(PROJECT_ROOT / "scripts" / "zensical-check"), "-q"],
         cwd=PROJECT_ROOT,

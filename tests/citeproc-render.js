@@ -1,5 +1,5 @@
 // Render a CSL-JSON file with citeproc-js, Zotero's CSL engine, in several styles.
-// Usage: node render.js STYLES_DIR LOCALE.xml RECORD.json STYLE...
+// Usage: node tests/citeproc-render.js STYLES_DIR LOCALE.xml RECORD.json STYLE...
 // Prints JSON: style -> {bibliography, citation, paragraph}, as HTML,
 // where "paragraph" cites the first item's paragraph 5.
 "use strict";
