@@ -31,6 +31,9 @@ class Facts:
     folder: str  # the offline zip's one top folder
     pdf: str
     offline_zip: str
+    ris: str
+    csl_json: str
+    citation_key: str  # the BibTeX key and CSL-JSON id
 
 
 def load(config_file: Path = CONFIG_FILE) -> Facts:
@@ -43,6 +46,7 @@ def load(config_file: Path = CONFIG_FILE) -> Facts:
         author=article["author"],
         affiliations=tuple(article["affiliations"]),
         site_path=urlsplit(config["site_url"]).path,
+        citation_key=config["extra"]["citation"]["id"],
         **config["extra"]["downloads"],
     )
 

