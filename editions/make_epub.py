@@ -133,9 +133,10 @@ def run_pandoc(html: str, meta: dict[str, object], cover: Path, output: Path) ->
 def epubcheck(book: Path) -> str:
     """EPUBCheck's report; an error or a warning raises with the report as it is."""
     result = subprocess.run(
-        ["java", "-jar", EPUBCHECK_JAR, "--failonwarnings", str(book)], capture_output=True, text=True
+        ["java", "-jar", EPUBCHECK_JAR, "--failonwarnings", str(book)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
-    report = (result.stdout + result.stderr).strip()
+    report = result.stdout.strip()
     if result.returncode != 0:
         raise EditionBuildError(f"EPUBCheck rejected {book.name}:\n{report}")
     return report

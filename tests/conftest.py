@@ -86,12 +86,13 @@ def run_build(
 # Set by scripts/zensical-check to test a site another generator built.
 TEST_SITE_DIR = os.environ.get("TEST_SITE_DIR")
 PDF_NAME = "mahoney-principled-diplomacy.pdf"
+EPUB_NAME = "mahoney-principled-diplomacy.epub"
 OFFLINE_ZIP_NAME = "mahoney-principled-diplomacy-offline.zip"
 
 
 @pytest.fixture(scope="session")
 def site_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    """The one strict build of the session, with the PDF and offline editions: its folder and its output."""
+    """The one strict build of the session, with the PDF, EPUB and offline editions: its folder and its output."""
     site_dir = tmp_path_factory.mktemp("build") / "site"
     result = run_build(PROJECT_ROOT, site_dir, script="build-editions")
     assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"
