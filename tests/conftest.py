@@ -69,6 +69,20 @@ def reference() -> Reference:
     return load_reference()
 
 
+def assert_whole_text_in_order(text: str, reference: Reference, edition: str) -> None:
+    """Title, standfirst, every paragraph and caption, and the bio, each verbatim, in source order, in `text`."""
+    position = 0
+    for number, block in enumerate([reference.title, reference.standfirst, *reference.body, reference.bio], 1):
+        found = text.find(block, position)
+        if found < 0:
+            opening = text.find(block[:40])
+            raise AssertionError(
+                f"source block {number} is missing, altered or out of order in the {edition}:\n  expected: {block}\n"
+                f"  {edition} has: {text[opening:opening + len(block)] if opening >= 0 else '(not even its opening)'}"
+            )
+        position = found + len(block)
+
+
 def run_build(
     project: Path, site_dir: Path, env: dict[str, str] | None = None, script: str = "build"
 ) -> subprocess.CompletedProcess[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from conftest import EPUB_NAME, Reference, normalize
+from conftest import EPUB_NAME, Reference, assert_whole_text_in_order, normalize
 from test_links import resolve
 from test_reproducible import commit_time
 
@@ -102,17 +102,7 @@ def test_epubcheck_finds_no_error_and_no_warning(epub: Path) -> None:
 
 
 def test_every_paragraph_caption_and_the_bio_are_in_the_book_in_order(book: Book, reference: Reference) -> None:
-    text = book.text()
-    position = 0
-    for number, block in enumerate([reference.title, reference.standfirst, *reference.body, reference.bio], 1):
-        found = text.find(block, position)
-        if found < 0:
-            opening = text.find(block[:40])
-            raise AssertionError(
-                f"source block {number} is missing, altered or out of order in the EPUB:\n  expected: {block}\n"
-                f"  EPUB has: {text[opening:opening + len(block)] if opening >= 0 else '(not even its opening)'}"
-            )
-        position = found + len(block)
+    assert_whole_text_in_order(book.text(), reference, "EPUB")
 
 
 def test_paragraph_anchors_and_numbers_carry_over_from_the_web_page(book: Book, article: BeautifulSoup) -> None:
