@@ -30,6 +30,7 @@ class Facts:
     site_path: str  # the path of site_url, where GitHub Pages serves the site
     folder: str  # the offline zip's one top folder
     pdf: str
+    epub: str
     offline_zip: str
     ris: str
     csl_json: str

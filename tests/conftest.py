@@ -68,6 +68,20 @@ def reference() -> Reference:
     return load_reference()
 
 
+def assert_whole_text_in_order(text: str, reference: Reference, edition: str) -> None:
+    """Title, standfirst, every paragraph and caption, and the bio, each verbatim, in source order, in `text`."""
+    position = 0
+    for number, block in enumerate([reference.title, reference.standfirst, *reference.body, reference.bio], 1):
+        found = text.find(block, position)
+        if found < 0:
+            opening = text.find(block[:40])
+            raise AssertionError(
+                f"source block {number} is missing, altered or out of order in the {edition}:\n  expected: {block}\n"
+                f"  {edition} has: {text[opening:opening + len(block)] if opening >= 0 else '(not even its opening)'}"
+            )
+        position = found + len(block)
+
+
 def run_build(
     project: Path, site_dir: Path, env: dict[str, str] | None = None, script: str = "build"
 ) -> subprocess.CompletedProcess[str]:
@@ -88,11 +102,12 @@ TEST_SITE_DIR = os.environ.get("TEST_SITE_DIR")
 FACTS = load_facts()
 PDF_NAME = FACTS.pdf
 OFFLINE_ZIP_NAME = FACTS.offline_zip
+EPUB_NAME = FACTS.epub
 
 
 @pytest.fixture(scope="session")
 def site_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
-    """The one strict build of the session, with the PDF and offline editions: its folder and its output."""
+    """The one strict build of the session, with the PDF, EPUB and offline editions: its folder and its output."""
     site_dir = tmp_path_factory.mktemp("build") / "site"
     result = run_build(PROJECT_ROOT, site_dir, script="build-editions")
     assert result.returncode == 0, f"strict build failed:\n{result.stdout}\n{result.stderr}"

@@ -53,3 +53,25 @@ def test_failed_build_keeps_the_last_good_site(project_copy: Path) -> None:
     assert after == good, "a failed build changed the last good site"
     leftovers = [p.name for p in project_copy.iterdir() if p.name.startswith(".site-staging")]
     assert not leftovers, f"a failed build left staging folders behind: {leftovers}"
+
+
+def test_invalid_epub_fails_the_editions_build_with_epubchecks_message_and_keeps_the_last_good_site(
+    project_copy: Path,
+) -> None:
+    site_dir = project_copy / "site"
+    site_dir.mkdir()
+    last_good = site_dir / "index.html"
+    last_good.write_text("the last good site", encoding="utf-8")
+    # A maintainer styles the book with a font file that is not in it: EPUBCheck's RSC-007.
+    stylesheet = project_copy / "editions" / "epub.css"
+    stylesheet.write_text(
+        stylesheet.read_text(encoding="utf-8") + '\n@font-face { font-family: "Body"; src: url(fonts/body.woff2); }\n',
+        encoding="utf-8",
+    )
+    # A copy is no git checkout, so the build's date is given as scripts/source-date-epoch would.
+    result = run_build(project_copy, site_dir, env={"SOURCE_DATE_EPOCH": "1720656000"}, script="build-editions")
+    assert_fails_naming(result, "EPUBCheck rejected", "ERROR(RSC-007)", "fonts/body.woff2")
+    assert [p.name for p in site_dir.iterdir()] == ["index.html"], "a failed build changed the last good site"
+    assert last_good.read_text(encoding="utf-8") == "the last good site", "a failed build changed the last good site"
+    leftovers = [p.name for p in project_copy.iterdir() if p.name.startswith(".editions-staging")]
+    assert not leftovers, f"a failed build left staging folders behind: {leftovers}"

@@ -13,7 +13,7 @@ from mkdocs.config import load_config
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from conftest import FACTS, OFFLINE_ZIP_NAME, PDF_NAME, PROJECT_ROOT, Reference, normalize
+from conftest import EPUB_NAME, FACTS, OFFLINE_ZIP_NAME, PDF_NAME, PROJECT_ROOT, Reference, normalize
 from test_links import resolve
 
 TOP_FOLDER = FACTS.folder
@@ -51,12 +51,12 @@ def test_offline_config_keeps_every_plugin_of_the_web_edition() -> None:
     assert "material/offline" in offline.plugins, "mkdocs.offline.yml does not enable Material's offline plugin"
 
 
-def test_archive_holds_one_folder_with_the_pages_and_the_pdf(offline_zip: Path) -> None:
+def test_archive_holds_one_folder_with_the_pages_the_pdf_and_the_epub(offline_zip: Path) -> None:
     with zipfile.ZipFile(offline_zip) as archive:
         names = archive.namelist()
     outside = [name for name in names if not name.startswith(f"{TOP_FOLDER}/")]
     assert not outside, f"entries outside the archive's folder {TOP_FOLDER}/: {outside[:5]}"
-    for expected in ("index.html", "author.html", "edition.html", PDF_NAME, "search/search_index.js"):
+    for expected in ("index.html", "author.html", "edition.html", PDF_NAME, EPUB_NAME, "search/search_index.js"):
         assert f"{TOP_FOLDER}/{expected}" in names, f"the offline edition lacks {expected}"
 
 

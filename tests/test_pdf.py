@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import FACTS, PDF_NAME, PROJECT_ROOT, REFERENCE_TEXT, Reference, normalize
+from conftest import FACTS, PDF_NAME, PROJECT_ROOT, REFERENCE_TEXT, Reference, assert_whole_text_in_order, normalize
 from test_edition_notes import MATCHING_COPY, OTHER_COPY, revision
 from test_links import resolve
 
@@ -54,16 +54,7 @@ def test_pdf_metadata_names_title_and_author_and_it_is_tagged(pdf: Path, referen
 
 
 def test_every_paragraph_caption_and_the_bio_are_in_the_pdf_in_order(pdf_text: str, reference: Reference) -> None:
-    position = 0
-    for number, block in enumerate([reference.title, reference.standfirst, *reference.body, reference.bio], 1):
-        found = pdf_text.find(block, position)
-        if found < 0:
-            opening = pdf_text.find(block[:40])
-            raise AssertionError(
-                f"source block {number} is missing, altered or out of order in the PDF:\n  expected: {block}\n"
-                f"  PDF has:  {pdf_text[opening:opening + len(block)] if opening >= 0 else '(not even its opening)'}"
-            )
-        position = found + len(block)
+    assert_whole_text_in_order(pdf_text, reference, "PDF")
 
 
 def test_pdf_has_byline_source_and_web_address(pdf_text: str, site_url: str) -> None:

