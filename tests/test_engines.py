@@ -150,13 +150,15 @@ def test_search_finds_astana_and_leads_to_its_paragraph(engine: Engine, probed_s
     click_first_visible(engine, "label.md-header__button[for=__search]", ".md-search__input")
     engine.wait_for("document.activeElement?.matches('.md-search__input')", "the search field did not take focus")
     engine.type("Astana")
+    # The article's result: a glossary entry may mention Astana too, and rank above it.
     result = engine.wait_for(
-        """(() => {
+        f"""(() => {{
           const items = [...document.querySelectorAll(".md-search-result__list > li")]
-          const index = items.findIndex(item => [...item.querySelectorAll("mark")].some(m => /astana/i.test(m.textContent)))
-          return index >= 0 && `.md-search-result__list > li:nth-child(${index + 1}) > a`
-        })()""",
-        "search showed no result marking Astana",
+          const index = items.findIndex(item => item.querySelector("a")?.href.startsWith({json.dumps(probed_site + "?")})
+            && [...item.querySelectorAll("mark")].some(mark => /astana/i.test(mark.textContent)))
+          return index >= 0 && `.md-search-result__list > li:nth-child(${{index + 1}}) > a`
+        }})()""",
+        "search showed no result from the article marking Astana",
     )
     click(engine, result)
     target = engine.wait_for(
@@ -202,21 +204,30 @@ def test_paragraph_link_opens_its_paragraph(engine: Engine, probed_site: str, vi
     engine.wait_for(f"({IN_VIEW_BELOW_HEADER})('#p-3')", "the linked paragraph is not in view below the header")
 
 
+# The MLA form (curly quotes, a dash): the label of its tab, and the copy button of the panel shown.
+MLA_TAB = """() => [...document.querySelectorAll(".md-content .tabbed-labels > label")]
+  .find(label => label.textContent.trim() === "MLA")?.htmlFor"""
+SHOWN_COPY_BUTTON = """() => [...document.querySelectorAll(".md-content .tabbed-block")]
+  .find(block => block.checkVisibility())?.querySelector("button[data-clipboard-target]")?.dataset.clipboardTarget"""
+
+
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_citation_copy_button_copies_the_citation(engine: Engine, probed_site: str, viewport: str) -> None:
     open_page(engine, probed_site, viewport)
-    tabs = "#cite-this-article ~ .tabbed-set"
-    click(engine, f"{tabs} .tabbed-labels > label:nth-child(2)")  # MLA: curly quotes and a dash
-    block = f"{tabs} .tabbed-block:nth-child(2)"
-    click(engine, f"{block} button[data-md-type=copy], {block} button.md-clipboard")
+    tab = engine.call(MLA_TAB)
+    assert tab, f"{engine.name}: no citation tab labelled MLA"
+    click(engine, f"label[for={json.dumps(tab)}]")
+    target = engine.call(SHOWN_COPY_BUTTON)
+    assert target, f"{engine.name}: the MLA panel shows no copy button"
+    click(engine, f"button[data-clipboard-target={json.dumps(target)}]")
     # The reader pastes it somewhere: into a text field added for the purpose.
     engine.evaluate(
         "(() => { const field = document.createElement('textarea'); field.id = 'paste-here';"
         " document.body.append(field); field.focus() })()"
     )
     engine.press("Control+v")
-    pasted, shown = engine.evaluate(
-        f"[document.querySelector('#paste-here').value, document.querySelector('{block} code').textContent]"
+    pasted, shown = engine.call(
+        "target => [document.querySelector('#paste-here').value, document.querySelector(target).innerText]", target
     )
     engine.evaluate("document.querySelector('#paste-here').remove()")
     assert pasted.strip() == shown.strip(), f"{engine.name}: pasting gave {pasted!r}, not the citation shown {shown!r}"
