@@ -9,6 +9,7 @@ import subprocess
 import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -184,10 +185,9 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
 
-@pytest.fixture(scope="session")
-def served_site(site: Path, site_url: str) -> Iterator[str]:
-    """The built site on a loopback HTTP server; yields its root URL (with the project-site path)."""
-    base_path = urlsplit(site_url).path
+@contextmanager
+def serve(site: Path, base_path: str) -> Iterator[str]:
+    """A folder on a loopback HTTP server under base_path; yields its root URL."""
     handler = type("Handler", (_SiteHandler,), {"site_root": site, "base_path": base_path})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -197,6 +197,13 @@ def served_site(site: Path, site_url: str) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session")
+def served_site(site: Path, site_url: str) -> Iterator[str]:
+    """The built site on a loopback HTTP server; yields its root URL (with the project-site path)."""
+    with serve(site, urlsplit(site_url).path) as root_url:
+        yield root_url
 
 
 @pytest.fixture(scope="session")

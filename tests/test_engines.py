@@ -1,0 +1,250 @@
+"""The reader's checks, written once and run in Chromium, Firefox (Gecko) and WebKit, at a phone's and a
+desktop's width: every page starts the theme quietly and privately and fits; search, the palette toggle,
+¶ links, the citation copy buttons and the skip link work.
+
+Each engine is one browser process for this module, behind the interface in tests/engines.py. Run one
+engine alone with its marker: ./scripts/test -m webkit (or chromium, firefox).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser
+
+from conftest import serve
+from engines import PROBE_SCRIPT, ChromiumEngine, Engine, FirefoxEngine, ForeignRequestTrap, WebKitEngine
+from site_pages import SITE_PAGES, page_url
+
+# Selenium's own WebKitGTK driver still calls an API it has deprecated; nothing here to change.
+pytestmark = pytest.mark.filterwarnings("ignore:setting remote_server_addr:DeprecationWarning")
+ENGINES = [pytest.param(name, marks=getattr(pytest.mark, name)) for name in ("chromium", "firefox", "webkit")]
+VIEWPORTS = {"phone": (375, 812), "desktop": (1280, 800)}
+CSP_META = '<meta http-equiv="Content-Security-Policy"'
+
+# The theme has started once it has swapped the root's no-js class for js and given every code
+# block its copy button: what a reader sees of it, whatever loads its script.
+THEME_STARTED = """document.documentElement.classList.contains("js")
+  && [...document.querySelectorAll(".md-content pre > code")].every(code =>
+       code.closest(".highlight, pre")?.parentElement.querySelector("button[data-md-type=copy], button.md-clipboard"))"""
+# The page has settled once no new resource has been fetched for half a second.
+SETTLED = """new Promise(resolve => {
+  let count = -1
+  const check = () => {
+    const now = performance.getEntriesByType("resource").length
+    if (now === count) return resolve(true)
+    count = now
+    setTimeout(check, 500)
+  }
+  check()
+})"""
+FIRST_VISIBLE = """selectors => selectors.find(selector =>
+  [...document.querySelectorAll(selector)].some(el => el.checkVisibility?.() ?? el.offsetParent !== null))"""
+# An element can take a click once it has a box that stays put (menus and panels animate open).
+STEADY = """selector => new Promise(resolve => {
+  const box = () => {
+    const rect = document.querySelector(selector)?.getBoundingClientRect()
+    return rect && rect.width > 0 && rect.height > 0 ? [rect.x, rect.y, rect.width, rect.height].join() : null
+  }
+  const before = box()
+  setTimeout(() => resolve(before !== null && box() === before), 100)
+})"""
+IN_VIEW_BELOW_HEADER = """selector => {
+  const box = document.querySelector(selector).getBoundingClientRect()
+  const header = document.querySelector(".md-header").getBoundingClientRect().bottom
+  return box.top >= header - 2 && box.top < innerHeight
+}"""
+
+
+@pytest.fixture(scope="module")
+def probed_site(site: Path, site_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The built site, served with tests/engine_probe.js as the first script of every page."""
+    base_path = urlsplit(site_url).path
+    copy = tmp_path_factory.mktemp("probed") / "site"
+    shutil.copytree(site, copy)
+    shutil.copy(PROBE_SCRIPT, copy / PROBE_SCRIPT.name)
+    for page in copy.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        start = html.find(CSP_META)
+        assert start >= 0, f"{page.relative_to(copy)} has no CSP <meta> to put the probe after"
+        end = html.index(">", start) + 1
+        probe_tag = f'<script src="{base_path}{PROBE_SCRIPT.name}"></script>'
+        page.write_text(html[:end] + probe_tag + html[end:], encoding="utf-8")
+    with serve(copy, base_path) as root_url:
+        yield root_url
+
+
+@pytest.fixture(scope="module")
+def trap() -> Iterator[ForeignRequestTrap]:
+    trap = ForeignRequestTrap()
+    yield trap
+    trap.close()
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request: pytest.FixtureRequest, trap: ForeignRequestTrap) -> Iterator[Engine]:
+    name = request.param
+    if name == "chromium":
+        browser: Browser = request.getfixturevalue("browser")
+        launched: Engine = ChromiumEngine(browser)
+    elif name == "firefox":
+        launched = FirefoxEngine(trap.port)
+    else:
+        launched = WebKitEngine(trap.port)
+    yield launched
+    launched.close()
+
+
+def open_page(engine: Engine, url: str, viewport: str, settle: bool = False) -> None:
+    """Load a page and wait until the theme has started (and, to settle, until nothing more is fetched)."""
+    width, height = VIEWPORTS[viewport]
+    engine.open(url, width, height)
+    engine.wait_for(THEME_STARTED, "the theme did not start (no js class on the root, or a code block lacks its copy button)")
+    if settle:
+        engine.evaluate(SETTLED)
+
+
+def click(engine: Engine, selector: str) -> None:
+    """Click as a reader does: once the element is on screen and has stopped moving."""
+    engine.wait_for(f"({STEADY})({json.dumps(selector)})", f"{selector} never held still on screen to be clicked")
+    engine.click(selector)
+
+
+def click_first_visible(engine: Engine, *selectors: str) -> None:
+    selector = engine.call(FIRST_VISIBLE, list(selectors))
+    assert selector, f"{engine.name}: none of {selectors} is visible"
+    click(engine, selector)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("built_page", SITE_PAGES)
+def test_page_starts_quietly_privately_and_fits(
+    engine: Engine, probed_site: str, trap: ForeignRequestTrap, built_page: str, viewport: str
+) -> None:
+    trap.take()
+    open_page(engine, page_url(probed_site, built_page), viewport, settle=True)
+
+    probe = engine.probe()
+    assert not probe["csp"], f"{engine.name}: CSP violations:\n" + "\n".join(probe["csp"])
+    errors = probe["errors"] + engine.console_errors()
+    assert not errors, f"{engine.name}: errors:\n" + "\n".join(errors)
+
+    site = urlsplit(probed_site).netloc
+    requested = [url for url in engine.requests() if urlsplit(url).scheme not in ("data", "blob", "about")]
+    foreign = [url for url in requested if urlsplit(url).netloc != site] + trap.take()
+    assert not foreign, f"{engine.name}: requests to other hosts:\n" + "\n".join(foreign)
+
+    content, window = engine.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert content <= window, f"{engine.name}: horizontal overflow, content {content}px wide in a {window}px viewport"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_search_finds_astana_and_leads_to_its_paragraph(engine: Engine, probed_site: str, viewport: str) -> None:
+    open_page(engine, probed_site + "author/", viewport)
+    # A phone shows a search button; a desktop shows the field itself.
+    click_first_visible(engine, "label.md-header__button[for=__search]", ".md-search__input")
+    engine.wait_for("document.activeElement?.matches('.md-search__input')", "the search field did not take focus")
+    engine.type("Astana")
+    # The article's result: a glossary entry may mention Astana too, and rank above it.
+    result = engine.wait_for(
+        f"""(() => {{
+          const items = [...document.querySelectorAll(".md-search-result__list > li")]
+          const index = items.findIndex(item => item.querySelector("a")?.href.startsWith({json.dumps(probed_site + "?")})
+            && [...item.querySelectorAll("mark")].some(mark => /astana/i.test(mark.textContent)))
+          return index >= 0 && `.md-search-result__list > li:nth-child(${{index + 1}}) > a`
+        }})()""",
+        "search showed no result from the article marking Astana",
+    )
+    click(engine, result)
+    target = engine.wait_for(
+        "/^#p-\\d+$/.test(location.hash) && location.hash", "the result did not lead to a paragraph (#p-N)"
+    )
+    text, is_target = engine.evaluate(f"[document.querySelector('{target}').textContent, document.querySelector('{target}').matches(':target')]")
+    assert "Astana" in text, f"{engine.name}: search led to {target}, which does not mention Astana"
+    assert is_target, f"{engine.name}: {target} is not the page's :target"
+    engine.wait_for(f"({IN_VIEW_BELOW_HEADER})('{target}')", f"{target} is not in view below the header")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_palette_choice_survives_a_reload(engine: Engine, probed_site: str, viewport: str) -> None:
+    open_page(engine, probed_site, viewport)
+    toggle = "form[data-md-component=palette] label:not([hidden])"
+    schemes = [engine.evaluate("document.body.dataset.mdColorScheme")]
+    try:
+        # system → light → dark: once by pointer, once by keyboard (Enter on the focused radio button).
+        click(engine, toggle)
+        schemes.append(engine.evaluate("document.body.dataset.mdColorScheme"))
+        engine.evaluate("document.querySelector('input[name=__palette]:has(+ label:not([hidden]))').focus()")
+        engine.press("Enter")
+        schemes.append(engine.evaluate("document.body.dataset.mdColorScheme"))
+        assert schemes[-1] == "slate", f"{engine.name}: the toggle went through {schemes}, never to dark"
+        engine.reload()
+        engine.wait_for(THEME_STARTED, "the theme did not start after the reload")
+        after = engine.evaluate("document.body.dataset.mdColorScheme")
+        assert after == "slate", f"{engine.name}: after a reload the palette is {after}, not the chosen dark"
+    finally:
+        engine.evaluate("localStorage.clear()")
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_paragraph_link_opens_its_paragraph(engine: Engine, probed_site: str, viewport: str) -> None:
+    open_page(engine, probed_site, viewport)
+    click(engine, "#p-3 > a.para-link")
+    engine.wait_for("location.hash === '#p-3'", "the ¶ link of paragraph 3 did not put #p-3 in the address")
+    highlighted, other = engine.evaluate(
+        "['#p-3', '#p-2'].map(s => getComputedStyle(document.querySelector(s)).backgroundColor)"
+    )
+    assert engine.evaluate("document.querySelector('#p-3').matches(':target')"), f"{engine.name}: #p-3 is not the :target"
+    assert highlighted != other, f"{engine.name}: the linked paragraph is not highlighted ({highlighted})"
+    engine.wait_for(f"({IN_VIEW_BELOW_HEADER})('#p-3')", "the linked paragraph is not in view below the header")
+
+
+# The MLA form (curly quotes, a dash): the label of its tab, and the copy button of the panel shown.
+MLA_TAB = """() => [...document.querySelectorAll(".md-content .tabbed-labels > label")]
+  .find(label => label.textContent.trim() === "MLA")?.htmlFor"""
+SHOWN_COPY_BUTTON = """() => [...document.querySelectorAll(".md-content .tabbed-block")]
+  .find(block => block.checkVisibility())?.querySelector("button[data-clipboard-target]")?.dataset.clipboardTarget"""
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_citation_copy_button_copies_the_citation(engine: Engine, probed_site: str, viewport: str) -> None:
+    open_page(engine, probed_site, viewport)
+    tab = engine.call(MLA_TAB)
+    assert tab, f"{engine.name}: no citation tab labelled MLA"
+    click(engine, f"label[for={json.dumps(tab)}]")
+    target = engine.call(SHOWN_COPY_BUTTON)
+    assert target, f"{engine.name}: the MLA panel shows no copy button"
+    click(engine, f"button[data-clipboard-target={json.dumps(target)}]")
+    # The reader pastes it somewhere: into a text field added for the purpose.
+    engine.evaluate(
+        "(() => { const field = document.createElement('textarea'); field.id = 'paste-here';"
+        " document.body.append(field); field.focus() })()"
+    )
+    engine.press("Control+v")
+    pasted, shown = engine.call(
+        "target => [document.querySelector('#paste-here').value, document.querySelector(target).innerText]", target
+    )
+    engine.evaluate("document.querySelector('#paste-here').remove()")
+    assert pasted.strip() == shown.strip(), f"{engine.name}: pasting gave {pasted!r}, not the citation shown {shown!r}"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_first_tab_reaches_the_skip_link_and_it_leads_into_the_article(
+    engine: Engine, probed_site: str, viewport: str
+) -> None:
+    open_page(engine, probed_site, viewport)
+    engine.press("Tab")
+    focused = engine.evaluate("document.activeElement?.outerHTML.slice(0, 120) ?? null")
+    assert engine.evaluate("document.activeElement?.matches('a.md-skip')"), f"{engine.name}: the first Tab reached {focused}"
+    box = engine.evaluate("(({x, y, width}) => [x, y, width])(document.activeElement.getBoundingClientRect())")
+    assert box[0] >= 0 and box[1] >= 0 and box[2] > 0, f"{engine.name}: the focused skip link is off screen at {box}"
+    engine.press("Enter")
+    engine.press("Tab")
+    inside = engine.evaluate("document.activeElement?.closest('article.md-content__inner') !== null")
+    focused = engine.evaluate("document.activeElement?.outerHTML.slice(0, 120) ?? null")
+    assert inside, f"{engine.name}: after the skip link, Tab went to {focused}, outside the article"
