@@ -13,7 +13,8 @@ from mkdocs.config import load_config
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from conftest import OFFLINE_ZIP_NAME, PDF_NAME, PROJECT_ROOT, Reference, normalize, resolve
+from conftest import OFFLINE_ZIP_NAME, PDF_NAME, PROJECT_ROOT, Reference, normalize
+from test_links import resolve
 
 TOP_FOLDER = "mahoney-principled-diplomacy"
 

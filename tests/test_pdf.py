@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import PDF_NAME, PROJECT_ROOT, Reference, normalize, resolve
+from conftest import PDF_NAME, PROJECT_ROOT, Reference, normalize
+from test_links import resolve
 
 SOFT_HYPHEN_BREAK = re.compile("\u2010\\s+")  # WeasyPrint's hyphenation mark, then the line break
 BREAK_AFTER_DASH = re.compile(r"([-—])\s*\n\s*")  # a line ending on the author's own hyphen or dash
