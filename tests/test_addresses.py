@@ -9,6 +9,7 @@ every miss). Every page is then checked for what depends on the address.
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import subprocess
 import xml.etree.ElementTree as ET
@@ -33,6 +34,13 @@ MISSING_PATHS = ["no-such-page", "no/such/deep/page/", "author/no-such-file.html
 
 def expected_address(address_site: AddressSite, built_page: str) -> str:
     return address_site.address.site_url + built_page.removesuffix("index.html")
+
+
+def printed_from(soup: BeautifulSoup) -> str | None:
+    """The address in the print-only line "Printed from <address>…"."""
+    line = soup.select_one(".edition-print-url")
+    found = re.search(r"Printed from (\S+)", line.get_text()) if line else None
+    return found.group(1).rstrip(",") if found else None
 
 
 def meta(soup: BeautifulSoup, key: str) -> str | None:
@@ -80,7 +88,7 @@ def test_page_names_its_own_address(address_site: AddressSite, built_page: str) 
     found = {
         "canonical": canonical.get("href") if canonical else None,
         "og:url": meta(soup, "og:url"),
-        "print line": (soup.select_one(".edition-print-url") or soup).get_text().removeprefix("Printed from ").strip(),
+        "print line": printed_from(soup),
     }
     wrong = {what: value for what, value in found.items() if value != expected}
     assert not wrong, f"{built_page} at {site_url}: expected {expected}, found {wrong}"
@@ -92,12 +100,13 @@ def test_citation_forms_and_metadata_name_the_address(address_site: AddressSite)
     article, site_url = address_site.pages["index.html"], address_site.address.site_url
     heading = article.find(id="cite-this-article")
     assert heading is not None, "the article has no 'Cite this article' section"
-    forms = [code.get_text() for tabs in heading.find_next_siblings(class_="tabbed-set") for code in tabs.select("code")]
-    assert len(forms) >= 4, f"only {len(forms)} citation forms found"
+    forms = [block.get_text(" ") for tabs in heading.find_next_siblings(class_="tabbed-set") for block in tabs.select(".tabbed-block")]
+    assert len(forms) >= 4, f"only {len(forms)} citation styles found"
     not_naming = [form for form in forms if site_url not in form]
     assert not not_naming, f"citation forms that do not give {site_url}:\n" + "\n".join(not_naming)
     assert meta(article, "article:author") == site_url + "author/"
-    assert f'"url": "{site_url}"' in str(article.find("script", type="application/ld+json")), "JSON-LD url"
+    linked_data = json.loads(article.find("script", type="application/ld+json").string)
+    assert linked_data["url"] == site_url, f"JSON-LD names {linked_data['url']}, not {site_url}"
 
 
 def test_sitemap_and_robots_txt_name_the_address(address_site: AddressSite) -> None:
@@ -147,7 +156,7 @@ def test_nothing_published_names_the_default_owner(
     mentions = [
         path.relative_to(address_site.folder).as_posix()
         for path in sorted(address_site.folder.rglob("*"))
-        if path.suffix in (".html", ".xml", ".txt", ".json", ".js") and DEFAULT_OWNER in path.read_text(encoding="utf-8")
+        if path.suffix in (".html", ".xml", ".txt", ".json", ".js", ".ris") and DEFAULT_OWNER in path.read_text(encoding="utf-8")
     ]
     mentions += [f"offline/{name}" for name, soup in offline_pages.items() if DEFAULT_OWNER in str(soup)]
     if DEFAULT_OWNER in pdf_text:
