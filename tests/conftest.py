@@ -175,7 +175,7 @@ def address_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 @pytest.fixture(scope="session")
 def served_address_site(address_site: AddressSite) -> Iterator[str]:
     """That build on a loopback server under its address's path (/another-name/ or /); yields the served root."""
-    with serve_like_github_pages(address_site.folder, address_site.address.site_url) as root_url:
+    with serve(address_site.folder, urlsplit(address_site.address.site_url).path) as root_url:
         yield root_url
 
 
@@ -287,9 +287,8 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve_like_github_pages(site: Path, site_url: str) -> Iterator[str]:
-    """`site` on a loopback HTTP server under the path of `site_url`; yields the served root URL."""
-    base_path = urlsplit(site_url).path or "/"
+def serve(site: Path, base_path: str) -> Iterator[str]:
+    """A folder on a loopback HTTP server under base_path; yields its root URL."""
     handler = type("Handler", (_SiteHandler,), {"site_root": site, "base_path": base_path})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -304,7 +303,7 @@ def serve_like_github_pages(site: Path, site_url: str) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def served_site(site: Path, site_url: str) -> Iterator[str]:
     """The built site on a loopback HTTP server; yields its root URL (with the project-site path)."""
-    with serve_like_github_pages(site, site_url) as root_url:
+    with serve(site, urlsplit(site_url).path) as root_url:
         yield root_url
 
 
