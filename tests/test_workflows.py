@@ -177,7 +177,10 @@ def test_the_workflow_sets_up_no_browser_of_its_own() -> None:
     runs = " ".join(step.get("run", "") for workflow in WORKFLOWS for job in load(workflow)["jobs"].values()
                     for step in job.get("steps", []))
     assert "playwright install" not in runs and "CHROMIUM_PATH" not in runs, "the workflow installs a browser itself"
-    assert "scripts/chromium choose" in (PROJECT_ROOT / "scripts" / "test").read_text(encoding="utf-8")
+    entry_points = [PROJECT_ROOT / "scripts" / name for name in ("test", "setup")]
+    assert any("scripts/chromium choose" in path.read_text(encoding="utf-8") for path in entry_points if path.exists()), (
+        "scripts/test does not choose its Chromium with scripts/chromium"
+    )
 
 
 @pytest.mark.parametrize(
