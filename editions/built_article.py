@@ -117,10 +117,14 @@ def require_citation_forms(content: Tag) -> None:
 
 
 def absolute_links(content: Tag, base_url: str) -> None:
-    """Links in an edition must work from anywhere: point them at the web edition."""
+    """Links in an edition must work from anywhere: point them at the web edition.
+
+    A `download` attribute goes too: on paper or in a book the link opens the web
+    edition's file rather than saving it (EPUB reading systems have no downloads)."""
     for link in content.find_all("a", href=True):
         if not link["href"].startswith("#"):
             link["href"] = urljoin(base_url, link["href"])
+            del link["download"]
 
 
 def source_section(site: Path, base_url: str) -> list[Tag]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import os
+import posixpath
 import shutil
 import subprocess
 import threading
@@ -13,9 +14,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from edition_facts import load as load_facts
 from playwright.sync_api import Browser, sync_playwright
@@ -33,6 +35,15 @@ CHROMIUM_ARGS = [
     # any request they try, which the browser tests check).
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
+
+# Records CSP violations from the first byte of every document (init scripts run before the page's own).
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.effectiveDirective} blocked ${event.blockedURI || "inline"} ` +
+    `at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
 
 
 @dataclass(frozen=True)
@@ -131,13 +142,71 @@ def site_url(site: Path) -> str:
     return min(locations, key=len)
 
 
+def mkdocs_env_default(key: str) -> str:
+    """The default that mkdocs.yml gives a setting read from the environment (`key: !ENV [NAME, default]`)."""
+    loader = type("EnvDefaultLoader", (yaml.SafeLoader,), {})
+    loader.add_constructor("!ENV", lambda load, node: load.construct_sequence(node)[-1])
+    return yaml.load((PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=loader)[key]
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where someone who forks or copies the repository gets their site, and the repository it names."""
+
+    site_url: str
+    repo_url: str
+
+
+# One of each kind of address GitHub Pages gives (docs.github.com, "What is GitHub Pages?": a
+# project site at <owner>.github.io/<repository>, a user or organisation site at the root of
+# <owner>.github.io, and a custom domain), none of them this project's default.
+ADDRESSES = {
+    "project-site": Address("https://someone.github.io/another-name/", "https://github.com/someone/another-name"),
+    "user-site": Address("https://someone.github.io/", "https://github.com/someone/someone.github.io"),
+    "custom-domain": Address("https://essay.example.org/", "https://github.com/another-owner/essay-edition"),
+}
+
+
+@dataclass(frozen=True)
+class AddressSite:
+    """Everything that is published, built for one of ADDRESSES."""
+
+    name: str
+    address: Address
+    folder: Path
+    pages: dict[str, BeautifulSoup]
+
+
+@pytest.fixture(scope="session", params=list(ADDRESSES))
+def address_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> AddressSite:
+    """The site and its editions built once per session for each kind of address, as the publish workflow would."""
+    address = ADDRESSES[request.param]
+    folder = tmp_path_factory.mktemp(f"address-{request.param}") / "site"
+    env = {"SITE_URL": address.site_url, "REPO_URL": address.repo_url}
+    result = run_build(PROJECT_ROOT, folder, env=env, script="build-editions")
+    assert result.returncode == 0, f"build for {address.site_url} failed:\n{result.stdout}\n{result.stderr}"
+    return AddressSite(request.param, address, folder, parse_pages(folder))
+
+
 @pytest.fixture(scope="session")
-def html_pages(site: Path) -> dict[str, BeautifulSoup]:
-    """Every built HTML page, parsed, keyed by its path relative to the site root."""
+def served_address_site(address_site: AddressSite) -> Iterator[str]:
+    """That build on a loopback server under its address's path (/another-name/ or /); yields the served root."""
+    with serve(address_site.folder, urlsplit(address_site.address.site_url).path) as root_url:
+        yield root_url
+
+
+def parse_pages(site: Path) -> dict[str, BeautifulSoup]:
+    """Every HTML page under `site`, parsed, keyed by its path relative to `site`."""
     return {
         page.relative_to(site).as_posix(): BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
         for page in sorted(site.rglob("*.html"))
     }
+
+
+@pytest.fixture(scope="session")
+def html_pages(site: Path) -> dict[str, BeautifulSoup]:
+    """Every built HTML page, parsed, keyed by its path relative to the site root."""
+    return parse_pages(site)
 
 
 @pytest.fixture(scope="session")
@@ -158,8 +227,56 @@ def project_copy(tmp_path: Path) -> Path:
     return copy
 
 
+def resolve(site: Path, site_url: str, page: str, url: str) -> tuple[Path, str] | None:
+    """Map a URL found on `page` to (file in the built site, fragment), or None if it is external."""
+    parts = urlsplit(url)
+    root = urlsplit(site_url)
+    if parts.scheme in ("mailto", "tel", "data", "javascript"):
+        return None
+    if parts.scheme or parts.netloc:
+        if parts.netloc != root.netloc or not parts.path.startswith(root.path):
+            return None
+        path = parts.path[len(root.path):]
+    elif parts.path.startswith("/"):
+        assert parts.path.startswith(root.path), f"{page}: absolute path {url} is outside the site path {root.path}"
+        path = parts.path[len(root.path):]
+    else:
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(page), parts.path)) if parts.path else page
+    path = unquote(path).lstrip("./") if path not in (".", "") else ""
+    target = site / path
+    if target.is_dir() or path == "" or url.endswith("/"):
+        target = target / "index.html"
+    return target, parts.fragment
+
+
+def broken_links(site: Path, site_url: str, pages: dict[str, BeautifulSoup]) -> tuple[int, list[str]]:
+    """Every internal link, asset, download and #anchor on `pages`: how many were checked, and which break."""
+    broken = []
+    checked = 0
+    for page, soup in pages.items():
+        for tag in soup.find_all(["a", "link", "script", "img", "source"]):
+            url = tag.get("href") or tag.get("src")
+            if not url:
+                continue
+            resolved = resolve(site, site_url, page, url)
+            if resolved is None:
+                continue
+            target, fragment = resolved
+            checked += 1
+            if not target.exists():
+                broken.append(f"{page}: {url} -> missing {target.relative_to(site)}")
+                continue
+            if fragment and target.suffix == ".html":
+                key = target.relative_to(site).as_posix()
+                ids = {node["id"] for node in pages[key].find_all(id=True)}
+                if unquote(fragment) not in ids:
+                    broken.append(f"{page}: {url} -> no element with id {fragment!r} in {key}")
+    return checked, broken
+
+
 class _SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site under its project-site path, with 404.html for misses, as GitHub Pages does."""
+    """Serves a built site under its path (/<repository>/ for a project site, / at the root of a
+    user site or a custom domain), with the site's 404.html for every miss, as GitHub Pages does."""
 
     site_root: Path
     base_path: str

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from conftest import EPUB_NAME, Reference, assert_whole_text_in_order, normalize
+from conftest import EPUB_NAME, FACTS, Reference, assert_whole_text_in_order, normalize
 from test_links import resolve
 from test_reproducible import commit_time
 
@@ -212,7 +212,7 @@ def test_book_has_the_citation_forms_and_a_colophon_from_the_edition_page(
         if normalize(sibling.get_text()) not in text:
             missing.append(f"source section: {normalize(sibling.get_text())}")
     colophon = normalize(book.element("about-this-epub").get_text())
-    for phrase in (site_url, "en.chinadiplomacy.org.cn", "original outlet is not confirmed", "essay’s own date is not known"):
+    for phrase in (site_url, "en.chinadiplomacy.org.cn", "original outlet and the date of first publication are not confirmed", "essay’s own date is not known"):
         if phrase not in colophon:
             missing.append(f"colophon: {phrase}")
     assert not missing, "the book lacks:\n" + "\n".join(missing)

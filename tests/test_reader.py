@@ -281,3 +281,13 @@ def test_site_url_hook_refuses_to_cite_an_unknown_address() -> None:
     with pytest.raises(PluginError, match="site_url"):
         hook.on_page_markdown("see {{ config.site_url }}", page=_Page(), config=config, files=None)
     assert hook.on_page_markdown("no placeholder", page=_Page(), config=config, files=None) == "no placeholder"
+
+
+def test_site_url_hook_refuses_to_link_an_unknown_repository() -> None:
+    hook = load_site_url_hook()
+    config = type("Config", (), {"site_url": "https://example.org/", "repo_url": None})()
+    with pytest.raises(PluginError, match="index.md uses {{ config.repo_url }}, but repo_url is not set"):
+        hook.on_page_markdown("[source]({{ config.repo_url }})", page=_Page(), config=config, files=None)
+    config.repo_url = "https://github.com/someone/a-fork"
+    filled = hook.on_page_markdown("[issues]({{ config.repo_url }}/issues) at {{ config.site_url }}", page=_Page(), config=config, files=None)
+    assert filled == "[issues](https://github.com/someone/a-fork/issues) at https://example.org/"
