@@ -1,6 +1,6 @@
 """The site works at every kind of address a fork or copy of this repository gets on GitHub Pages.
 
-Each address in conftest.ADDRESSES (a project site under another repository name, a user site at the
+Each address in helpers.ADDRESSES (a project site under another repository name, a user site at the
 root of <owner>.github.io, a custom domain) is built once per session with its own SITE_URL and
 REPO_URL, editions included, and served under its path as GitHub Pages serves it (404.html for
 every miss). Every page is then checked for what depends on the address.
@@ -15,15 +15,13 @@ import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response
 
-from conftest import CSP_LISTENER, OFFLINE_ZIP_NAME, PDF_NAME, AddressSite, broken_links, mkdocs_env_default, parse_pages
-from site_pages import SITE_PAGES, page_url
+from helpers import CSP_LISTENER, OFFLINE_ZIP_NAME, PDF_NAME, SITE_PAGES, AddressSite, broken_links, mkdocs_env_default, page_url, parse_pages
 
 CONTENT_PAGES = [page for page in SITE_PAGES if page != "404.html"]
 SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import run_build
+from helpers import run_build
 
 
 def assert_fails_naming(result, *expected: str) -> None:

@@ -13,8 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request
 
-from conftest import CSP_LISTENER
-from site_pages import SITE_PAGES, page_url
+from helpers import CSP_LISTENER, SITE_PAGES, page_url
 
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 800}}
 # Material's palette follows the reader's system setting until they choose: emulate that setting.

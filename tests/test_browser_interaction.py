@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from site_pages import SITE_PAGES, page_url
-from test_browser_gates import CSP_LISTENER
+from helpers import CSP_LISTENER, SITE_PAGES, page_url
 
 DESKTOP = {"width": 1280, "height": 800}
 # Tab stops are compared on screenshots taken at once: no transition may be mid-way.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser
 
-from conftest import FACTS, Reference
+from helpers import FACTS, Reference
 
 
 def test_article_opens_with_its_title(browser: Browser, served_site: str, reference: Reference) -> None:

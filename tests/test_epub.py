@@ -12,9 +12,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from conftest import EPUB_NAME, FACTS, Reference, assert_whole_text_in_order, normalize
-from test_links import resolve
-from test_reproducible import commit_time
+from helpers import EPUB_NAME, FACTS, Reference, assert_whole_text_in_order, commit_time, normalize, resolve
 
 # The book's text blocks; none of them holds another.
 TEXT_BLOCKS = ["h1", "h2", "h3", "p", "pre", "li"]

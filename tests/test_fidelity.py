@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup
 
-from conftest import FACTS, Reference, normalize
+from helpers import FACTS, Reference, normalize, text_of
 
 # Elements the edition adds inside the author's paragraphs: the ¶ link and the visible number.
-EDITORIAL_SELECTORS = [".para-link", ".para-number"]
-
-
-def text_of(element: Tag) -> str:
-    copy = BeautifulSoup(str(element), "lxml")
-    for selector in EDITORIAL_SELECTORS:
-        for node in copy.select(selector):
-            node.decompose()
-    return normalize(copy.get_text())
-
-
 def article_blocks(article: BeautifulSoup) -> list[str]:
     """Text of every paragraph and caption in the article body, in document order."""
     content = article.select_one("article.md-content__inner")

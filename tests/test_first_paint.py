@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
 
-from site_pages import SITE_PAGES, page_url
+from helpers import SITE_PAGES, page_url
 
 PHONE_WIDTHS = [320, 375, 412]
 

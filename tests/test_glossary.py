@@ -11,8 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from conftest import normalize
-from test_reader import abbreviations
+from helpers import abbreviations, normalize
 
 MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
 # Names the issue asks the glossary to explain (issue 9, point 8): entry id -> words its heading must hold.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Browser
 
-from test_reader import abbreviations
+from helpers import abbreviations
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from site_pages import SITE_PAGES
+from helpers import SITE_PAGES
 
 ALLOWLIST = Path(__file__).resolve().parent / "nu-allowlist.yml"
 

@@ -7,8 +7,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
-# resolve lives in conftest; other test modules still import it from here.
-from conftest import broken_links, resolve  # noqa: F401
+from helpers import broken_links
 
 
 def test_every_internal_link_and_anchor_resolves(

@@ -13,8 +13,7 @@ from mkdocs.config import load_config
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from conftest import EPUB_NAME, FACTS, OFFLINE_ZIP_NAME, PDF_NAME, PROJECT_ROOT, Reference, normalize
-from test_links import resolve
+from helpers import EPUB_NAME, FACTS, OFFLINE_ZIP_NAME, PDF_NAME, PROJECT_ROOT, Reference, normalize, resolve
 
 TOP_FOLDER = FACTS.folder
 

@@ -8,7 +8,7 @@ from fnmatch import fnmatch
 
 import yaml
 
-from conftest import FACTS, PROJECT_ROOT, Reference
+from helpers import FACTS, PROJECT_ROOT, Reference
 
 HOME = "mkdocs.yml"
 # Prose may name the essay and its author: Markdown cannot read mkdocs.yml (Zensical

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from markdown import Markdown
 
-from conftest import run_build
+from helpers import run_build
 from edition_markdown.paragraphs import ParagraphNumberingError
 
 # The extensions the article's structure relies on, as mkdocs.yml lists them.

@@ -10,9 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import FACTS, PDF_NAME, PROJECT_ROOT, REFERENCE_TEXT, Reference, assert_whole_text_in_order, normalize
-from test_edition_notes import MATCHING_COPY, OTHER_COPY, revision
-from test_links import resolve
+from helpers import FACTS, MATCHING_COPY, OTHER_COPY, PDF_NAME, PROJECT_ROOT, REFERENCE_TEXT, Reference, assert_whole_text_in_order, normalize, resolve, revision
 
 SOFT_HYPHEN_BREAK = re.compile("\u2010\\s+")  # WeasyPrint's hyphenation mark, then the line break
 # A line ending on the author's own hyphen or dash, or inside an address or "9/11" broken after a "/".

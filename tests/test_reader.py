@@ -16,8 +16,7 @@ from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 from PIL import Image
 
-from conftest import FACTS, PROJECT_ROOT, Reference, normalize, run_build
-from test_fidelity import text_of
+from helpers import FACTS, PROJECT_ROOT, Reference, normalize, run_build, text_of
 
 WORDS_PER_MINUTE = range(230, 266)  # the issue's band, 230–265 inclusive
 SOCIAL_CARD = "assets/images/social-card.png"
@@ -111,14 +110,6 @@ def test_byline_links_to_the_citation(article: BeautifulSoup) -> None:
 
 
 # ---------- Glossary ----------
-
-
-def abbreviations() -> dict[str, str]:
-    """The appended abbreviation list: abbreviation as matched -> expansion."""
-    text = (PROJECT_ROOT / "includes" / "abbreviations.md").read_text(encoding="utf-8")
-    entries = dict(re.findall(r"^\*\[([^\]]+)\]:\s*(.+)$", text, flags=re.MULTILINE))
-    assert entries, "includes/abbreviations.md defines no abbreviations"
-    return entries
 
 
 def glossary_rows(html_pages: dict[str, BeautifulSoup]) -> dict[str, str]:

@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 import subprocess
 import unicodedata
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from conftest import FACTS, Reference
-from test_edition_notes import revision
+from helpers import FACTS, Reference, revision
 
 # Characters on each line of an element's text, ¶ links and paragraph numbers left out: one Range per character,
 # grouped by the vertical middle of its box.
@@ -147,9 +146,22 @@ def test_article_furniture_is_legible_in_both_palettes(
 # ---------- Paragraph links ----------
 
 
+# An element's computed style once its transitions have finished (the ¶ fades in over 125 ms): reading
+# the animations also applies any style change just made, so a fade that has to start has started.
+STYLE_WHEN_SETTLED_JS = """
+async (element, property) => {
+  await Promise.all(element.getAnimations({ subtree: true }).map((animation) => animation.finished));
+  return getComputedStyle(element)[property];
+}
+"""
+
+
+def settled_style(page: Page, selector: str, property: str) -> str:
+    return page.eval_on_selector(selector, STYLE_WHEN_SETTLED_JS, property)
+
+
 def link_opacity(page: Page, anchor: str) -> float:
-    page.wait_for_timeout(300)  # the ¶ fades in over 125 ms
-    return float(page.eval_on_selector(f"#{anchor} > a.para-link", "e => getComputedStyle(e).opacity"))
+    return float(settled_style(page, f"#{anchor} > a.para-link", "opacity"))
 
 
 def test_paragraph_link_shows_on_hover_and_keyboard_focus(browser: Browser, served_site: str) -> None:
@@ -172,10 +184,13 @@ def test_paragraph_link_shows_on_hover_and_keyboard_focus(browser: Browser, serv
 def test_opening_a_paragraph_link_scrolls_to_and_highlights_it(browser: Browser, served_site: str) -> None:
     page = open_page(browser, served_site + "#p-9", 1280)
     try:
-        page.wait_for_timeout(300)
-        top = page.eval_on_selector("#p-9", "e => e.getBoundingClientRect().top")
-        header = page.eval_on_selector(".md-header", "e => e.getBoundingClientRect().bottom")
-        background = page.eval_on_selector("#p-9", "e => getComputedStyle(e).backgroundColor")
+        where = "[document.querySelector('#p-9').getBoundingClientRect().top, document.querySelector('.md-header').getBoundingClientRect().bottom]"
+        try:  # the browser scrolls to the fragment as the page loads; wait for it to stand below the header
+            page.wait_for_function(f"(([top, header]) => header <= top && top < 400)({where})", timeout=5_000)
+        except PlaywrightTimeoutError:
+            pass  # the assertion below says where it stands
+        top, header = page.evaluate(where)
+        background = settled_style(page, "#p-9", "backgroundColor")
         other = page.eval_on_selector("#p-8", "e => getComputedStyle(e).backgroundColor")
         assert header <= top < 400, f"#p-9 is at {top} px, not just below the header ({header} px)"
         assert background != other, f"the targeted paragraph is not highlighted ({background})"

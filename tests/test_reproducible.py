@@ -5,24 +5,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
-import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
-from datetime import datetime, timezone
 from pathlib import Path
 
-from conftest import EPUB_NAME, OFFLINE_ZIP_NAME, PROJECT_ROOT, run_build
+from helpers import EPUB_NAME, OFFLINE_ZIP_NAME, PROJECT_ROOT, run_build
 
 SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-
-
-def commit_time() -> datetime:
-    """What every build of this checkout stamps: SOURCE_DATE_EPOCH, else the last commit's time."""
-    epoch = subprocess.run(
-        ["bash", str(PROJECT_ROOT / "scripts" / "source-date-epoch")], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert epoch, "scripts/source-date-epoch found no commit: run the tests in a git checkout"
-    return datetime.fromtimestamp(int(epoch), timezone.utc)
 
 
 def digests(root: Path) -> dict[str, str]:

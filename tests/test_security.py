@@ -18,8 +18,7 @@ from bs4 import BeautifulSoup, Tag
 
 import yaml
 
-from conftest import PROJECT_ROOT, run_build
-from site_pages import SITE_PAGES
+from helpers import PROJECT_ROOT, SITE_PAGES, run_build
 
 # Types under which a browser executes a <script>; anything else (JSON, JSON-LD) is data.
 JAVASCRIPT_TYPES = {"", "text/javascript", "application/javascript", "module"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
-from conftest import PROJECT_ROOT
+from helpers import PROJECT_ROOT
 
 
 def test_zensical_build_passes_the_fidelity_tests() -> None:

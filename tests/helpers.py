@@ -1,0 +1,315 @@
+"""What the tests share: the text as received, the edition's facts, the built pages and how to reach
+them, the loopback server, and a few readings of the checkout (its revision, its commit time).
+
+Plain functions and constants only; pytest's fixtures are in conftest.py. Test modules import from here
+and never from one another (tests/test_one_home.py checks that).
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import posixpath
+import re
+import subprocess
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import partial
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import yaml
+from bs4 import BeautifulSoup, Tag
+from edition_facts import load as load_facts
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+REFERENCE_TEXT = Path(__file__).resolve().parent / "source.txt"
+
+
+# ---------- The text as received ----------
+
+@dataclass(frozen=True)
+class Reference:
+    """The article as received, split the way the source's lines are ordered."""
+
+    title: str
+    standfirst: str
+    body: list[str]  # body paragraphs and photo captions, in source order
+    bio: str
+
+    @property
+    def captions(self) -> list[str]:
+        return [p for p in self.body if p.endswith("(Photo/Xinhua)")]
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.body if not p.endswith("(Photo/Xinhua)")]
+
+
+def normalize(text: str) -> str:
+    """Fold U+00A0 and runs of whitespace to one space: the only change the edition may make."""
+    return " ".join(text.replace("\u00a0", " ").split())
+
+
+def load_reference() -> Reference:
+    lines = [normalize(line) for line in REFERENCE_TEXT.read_text(encoding="utf-8").splitlines()]
+    blocks = [line for line in lines if line]
+    return Reference(title=blocks[0], standfirst=blocks[1], body=blocks[2:-1], bio=blocks[-1])
+
+
+def assert_whole_text_in_order(text: str, reference: Reference, edition: str) -> None:
+    """Title, standfirst, every paragraph and caption, and the bio, each verbatim, in source order, in `text`."""
+    position = 0
+    for number, block in enumerate([reference.title, reference.standfirst, *reference.body, reference.bio], 1):
+        found = text.find(block, position)
+        if found < 0:
+            opening = text.find(block[:40])
+            raise AssertionError(
+                f"source block {number} is missing, altered or out of order in the {edition}:\n  expected: {block}\n"
+                f"  {edition} has: {text[opening:opening + len(block)] if opening >= 0 else '(not even its opening)'}"
+            )
+        position = found + len(block)
+
+
+def run_build(
+    project: Path, site_dir: Path, env: dict[str, str] | None = None, script: str = "build"
+) -> subprocess.CompletedProcess[str]:
+    """Run one of the project's build scripts (strict, atomic) and capture its output."""
+    return subprocess.run(
+        ["bash", str(project / "scripts" / script), str(site_dir)],
+        cwd=project,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+# ---------- The edition's facts and its pages ----------
+
+# Title, author, download files' names: from mkdocs.yml, their one home.
+FACTS = load_facts()
+PDF_NAME = FACTS.pdf
+OFFLINE_ZIP_NAME = FACTS.offline_zip
+EPUB_NAME = FACTS.epub
+
+
+
+DOCS = PROJECT_ROOT / "docs"
+
+
+def _built_path(source: Path) -> str:
+    """Where MkDocs (use_directory_urls) writes a Markdown page, relative to the site root."""
+    relative = source.relative_to(DOCS).with_suffix("")
+    if relative.name in ("index", "README"):
+        relative = relative.parent
+    return (relative / "index.html").as_posix().removeprefix("./")
+
+
+# Every page of the edition plus the 404 page that the theme override adds.
+SITE_PAGES: list[str] = sorted([_built_path(source) for source in DOCS.rglob("*.md")] + ["404.html"])
+
+
+def page_url(root_url: str, built_path: str) -> str:
+    """The served address of a built page: directory URLs for pages, the file itself for 404.html."""
+    return root_url + built_path.removesuffix("index.html")
+
+
+def mkdocs_env_default(key: str) -> str:
+    """The default that mkdocs.yml gives a setting read from the environment (`key: !ENV [NAME, default]`)."""
+    loader = type("EnvDefaultLoader", (yaml.SafeLoader,), {})
+    loader.add_constructor("!ENV", lambda load, node: load.construct_sequence(node)[-1])
+    return yaml.load((PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=loader)[key]
+
+
+@dataclass(frozen=True)
+class Address:
+    """Where someone who forks or copies the repository gets their site, and the repository it names."""
+
+    site_url: str
+    repo_url: str
+
+
+# One of each kind of address GitHub Pages gives (docs.github.com, "What is GitHub Pages?": a
+# project site at <owner>.github.io/<repository>, a user or organisation site at the root of
+# <owner>.github.io, and a custom domain), none of them this project's default.
+ADDRESSES = {
+    "project-site": Address("https://someone.github.io/another-name/", "https://github.com/someone/another-name"),
+    "user-site": Address("https://someone.github.io/", "https://github.com/someone/someone.github.io"),
+    "custom-domain": Address("https://essay.example.org/", "https://github.com/another-owner/essay-edition"),
+}
+
+
+@dataclass(frozen=True)
+class AddressSite:
+    """Everything that is published, built for one of ADDRESSES."""
+
+    name: str
+    address: Address
+    folder: Path
+    pages: dict[str, BeautifulSoup]
+
+
+def parse_pages(site: Path) -> dict[str, BeautifulSoup]:
+    """Every HTML page under `site`, parsed, keyed by its path relative to `site`."""
+    return {
+        page.relative_to(site).as_posix(): BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
+        for page in sorted(site.rglob("*.html"))
+    }
+
+
+# ---------- Links, and the site on a loopback server ----------
+
+def resolve(site: Path, site_url: str, page: str, url: str) -> tuple[Path, str] | None:
+    """Map a URL found on `page` to (file in the built site, fragment), or None if it is external."""
+    parts = urlsplit(url)
+    root = urlsplit(site_url)
+    if parts.scheme in ("mailto", "tel", "data", "javascript"):
+        return None
+    if parts.scheme or parts.netloc:
+        if parts.netloc != root.netloc or not parts.path.startswith(root.path):
+            return None
+        path = parts.path[len(root.path):]
+    elif parts.path.startswith("/"):
+        assert parts.path.startswith(root.path), f"{page}: absolute path {url} is outside the site path {root.path}"
+        path = parts.path[len(root.path):]
+    else:
+        path = posixpath.normpath(posixpath.join(posixpath.dirname(page), parts.path)) if parts.path else page
+    path = unquote(path).lstrip("./") if path not in (".", "") else ""
+    target = site / path
+    if target.is_dir() or path == "" or url.endswith("/"):
+        target = target / "index.html"
+    return target, parts.fragment
+
+
+def broken_links(site: Path, site_url: str, pages: dict[str, BeautifulSoup]) -> tuple[int, list[str]]:
+    """Every internal link, asset, download and #anchor on `pages`: how many were checked, and which break."""
+    broken = []
+    checked = 0
+    for page, soup in pages.items():
+        for tag in soup.find_all(["a", "link", "script", "img", "source"]):
+            url = tag.get("href") or tag.get("src")
+            if not url:
+                continue
+            resolved = resolve(site, site_url, page, url)
+            if resolved is None:
+                continue
+            target, fragment = resolved
+            checked += 1
+            if not target.exists():
+                broken.append(f"{page}: {url} -> missing {target.relative_to(site)}")
+                continue
+            if fragment and target.suffix == ".html":
+                key = target.relative_to(site).as_posix()
+                ids = {node["id"] for node in pages[key].find_all(id=True)}
+                if unquote(fragment) not in ids:
+                    broken.append(f"{page}: {url} -> no element with id {fragment!r} in {key}")
+    return checked, broken
+
+
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves a built site under its path (/<repository>/ for a project site, / at the root of a
+    user site or a custom domain), with the site's 404.html for every miss, as GitHub Pages does."""
+
+    site_root: Path
+    base_path: str
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature is the stdlib's
+        pass
+
+    def translate_path(self, path: str) -> str:
+        url_path = urlsplit(path).path
+        if not url_path.startswith(self.base_path):
+            return str(self.site_root / "__outside_site__")
+        return super().translate_path("/" + url_path[len(self.base_path):])
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        if code != 404:
+            return super().send_error(code, message, explain)
+        body = (self.site_root / "404.html").read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+@contextmanager
+def serve(site: Path, base_path: str) -> Iterator[str]:
+    """A folder on a loopback HTTP server under base_path; yields its root URL."""
+    handler = type("Handler", (_SiteHandler,), {"site_root": site, "base_path": base_path})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}{base_path}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+
+# ---------- In the browser ----------
+
+# Records CSP violations from the first byte of every document (init scripts run before the page's own).
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.effectiveDirective} blocked ${event.blockedURI || "inline"} ` +
+    `at ${event.sourceFile}:${event.lineNumber}`);
+});
+"""
+
+
+
+
+# ---------- The edition's sources and the checkout ----------
+
+# The two copies of the essay that "About this edition" names (the text as received matches the first).
+MATCHING_COPY = "http://cnfocus.com/china-s-principled-diplomacy-resonates-with-central-asia"
+OTHER_COPY = "http://en.chinadiplomacy.org.cn/2024-07/11/content_117302704.shtml"
+
+
+def revision() -> tuple[str, str]:
+    """The revision this checkout's builds name: (YYYY-MM-DD, short commit id), from scripts/revision."""
+    output = subprocess.run(
+        ["bash", str(PROJECT_ROOT / "scripts" / "revision")], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert len(output) == 2 and "unknown" not in output, (
+        f"scripts/revision gave {output}: run the tests in a git checkout with at least one commit"
+    )
+    return output[0], output[1]
+
+
+def commit_time() -> datetime:
+    """What every build of this checkout stamps: SOURCE_DATE_EPOCH, else the last commit's time."""
+    epoch = subprocess.run(
+        ["bash", str(PROJECT_ROOT / "scripts" / "source-date-epoch")], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert epoch, "scripts/source-date-epoch found no commit: run the tests in a git checkout"
+    return datetime.fromtimestamp(int(epoch), timezone.utc)
+
+
+def abbreviations() -> dict[str, str]:
+    """The appended abbreviation list: abbreviation as matched -> expansion."""
+    text = (PROJECT_ROOT / "includes" / "abbreviations.md").read_text(encoding="utf-8")
+    entries = dict(re.findall(r"^\*\[([^\]]+)\]:\s*(.+)$", text, flags=re.MULTILINE))
+    assert entries, "includes/abbreviations.md defines no abbreviations"
+    return entries
+
+
+# What the edition adds inside the author's paragraphs: left out when comparing with the text as received.
+EDITORIAL_SELECTORS = [".para-link", ".para-number"]
+
+
+def text_of(element: Tag) -> str:
+    """An element's text as the author wrote it: without the edition's ¶ links and numbers, normalized."""
+    copy = BeautifulSoup(str(element), "lxml")
+    for selector in EDITORIAL_SELECTORS:
+        for node in copy.select(selector):
+            node.decompose()
+    return normalize(copy.get_text())
