@@ -1,8 +1,8 @@
 """pytest's fixtures: the site is built once per test session into a temporary folder, served on a loopback
 server and opened in one Chromium. Plain helpers are in helpers.py; this file only wires them up.
 
-Markers: `slow` marks the browser tests (every test that takes a browser fixture, by the hook below) and
-the tests that build the site again, so `./scripts/test -m "not slow"` is the quick lane.
+The quick lane, `./scripts/test -m "not slow"`, leaves out what pytest_collection_modifyitems below marks
+`slow`: the tests that open a browser and those that build the site again beyond the session's one build.
 """
 
 from __future__ import annotations
@@ -32,6 +32,19 @@ CHROMIUM_ARGS = [
     # any request they try, which the browser tests check).
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
+# A test is slow when it takes one of these fixtures (a browser; a build per kind of address) or calls
+# run_build itself; test_zensical.py, which builds with Zensical, carries the mark itself.
+SLOW_FIXTURES = {"browser", "engine", "address_site"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        function = getattr(item, "function", None)
+        builds_again = function is not None and "run_build" in function.__code__.co_names
+        if builds_again or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 # Set by scripts/zensical-check to test a site another generator built.
 TEST_SITE_DIR = os.environ.get("TEST_SITE_DIR")
 

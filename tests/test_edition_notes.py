@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from helpers import FACTS, PROJECT_ROOT, REFERENCE_TEXT, Reference, normalize, resolve
+from helpers import FACTS, MATCHING_COPY, OTHER_COPY, PROJECT_ROOT, REFERENCE_TEXT, Reference, normalize, resolve, revision
 
 AUTHOR = FACTS.author
 NBSP = "\u00a0"

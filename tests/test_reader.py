@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 from PIL import Image
 
-from helpers import FACTS, PROJECT_ROOT, Reference, normalize, run_build, text_of
+from helpers import FACTS, PROJECT_ROOT, Reference, abbreviations, normalize, run_build, text_of
 
 WORDS_PER_MINUTE = range(230, 266)  # the band, 230–265 inclusive
 SOCIAL_CARD = "assets/images/social-card.png"

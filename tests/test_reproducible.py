@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from pathlib import Path
 
-from helpers import EPUB_NAME, OFFLINE_ZIP_NAME, PROJECT_ROOT, run_build
+from helpers import EPUB_NAME, OFFLINE_ZIP_NAME, PROJECT_ROOT, commit_time, run_build
 
 SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
