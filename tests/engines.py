@@ -228,7 +228,7 @@ class FirefoxEngine(Engine):
             self._stderr.close()
 
 
-# MiniBrowser's toolbar needs 447 px, so GTK would not let its window narrow to a phone's 375 px.
+# MiniBrowser's toolbar needs 447 px, so GTK would not let its window narrow to a phone's 320 px.
 # A user stylesheet for GTK (not for the page) slims the toolbar's buttons and address field.
 SLIM_TOOLBAR_CSS = "button, entry { min-width: 0; min-height: 0; padding: 0; margin: 0; border-width: 0; }\n"
 

@@ -21,7 +21,10 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response
 
-from helpers import CSP_LISTENER, OFFLINE_ZIP_NAME, PDF_NAME, SITE_PAGES, AddressSite, broken_links, mkdocs_env_default, page_url, parse_pages
+from helpers import (
+    CSP_LISTENER, FACTS, OFFLINE_ZIP_NAME, PDF_NAME, SITE_PAGES,
+    AddressSite, broken_links, mkdocs_env_default, page_url, parse_pages,
+)
 
 CONTENT_PAGES = [page for page in SITE_PAGES if page != "404.html"]
 SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -222,6 +225,9 @@ def test_page_loads_with_no_error_csp_violation_or_failed_request(
     response = page.goto(url, wait_until="networkidle")
     assert response is not None and response.ok, f"GET {url} answered {response and response.status}"
     assert page.locator("h1").first.is_visible(), f"{url} shows no heading"
+    if built_page == "index.html":
+        heading = page.locator("h1").first.inner_text().strip()
+        assert heading == FACTS.title, f"{url} is headed {heading!r}, not the essay's title"
     assert not watch.report(), f"{url}:\n" + "\n".join(watch.report())
 
 
@@ -259,17 +265,3 @@ def test_search_finds_astana(context: BrowserContext, served_address_site: str) 
     page.wait_for_url(re.compile(r"#p-\d+$"), timeout=10_000)
     assert page.url.startswith(served_address_site), f"the search result led away from the site: {page.url}"
     assert "Astana" in page.locator(f"p#{page.url.rsplit('#', 1)[1]}").inner_text()
-
-
-def test_palette_choice_survives_a_reload(context: BrowserContext, served_address_site: str) -> None:
-    page = context.new_page()
-    page.goto(served_address_site + "edition/", wait_until="networkidle")
-    for _ in range(3):  # system → light → dark
-        if page.evaluate("document.body.dataset.mdColorScheme") == "slate":
-            break
-        page.locator("form[data-md-component='palette'] label:not([hidden])").first.click()
-    assert page.evaluate("document.body.dataset.mdColorScheme") == "slate", "the toggle never reached dark"
-    page.reload(wait_until="networkidle")
-    assert page.evaluate("document.body.dataset.mdColorScheme") == "slate", "the dark choice did not survive a reload"
-    page.goto(served_address_site, wait_until="networkidle")
-    assert page.evaluate("document.body.dataset.mdColorScheme") == "slate", "the dark choice did not reach the next page"

@@ -1,7 +1,5 @@
-"""The glossary as a reader checks it: editorial and dated, every entry sourced, BRICS and the SCO right.
-
-The abbreviation table itself is kept in step with includes/abbreviations.md by test_reader.py.
-"""
+"""The glossary as a reader checks it: in the navigation, its abbreviation table the same as the tooltips
+(includes/abbreviations.md), editorial and dated, every entry sourced, BRICS and the SCO right."""
 
 from __future__ import annotations
 
@@ -61,6 +59,24 @@ def entries(glossary: Tag) -> dict[str, list[Tag]]:
 
 def entry_text(parts: list[Tag]) -> str:
     return normalize(" ".join(part.get_text(" ") for part in parts))
+
+
+def glossary_rows(html_pages: dict[str, BeautifulSoup]) -> dict[str, str]:
+    table = html_pages["glossary/index.html"].select_one("article table")
+    assert table is not None, "the glossary page has no table"
+    rows = [[normalize(cell.get_text()) for cell in row.find_all("td")] for row in table.select("tbody tr")]
+    return {row[0]: row[1] for row in rows}
+
+
+def test_glossary_page_lists_exactly_the_tooltip_expansions(html_pages: dict[str, BeautifulSoup]) -> None:
+    # "U.S" is matched without its dot (see mkdocs.yml); the glossary spells it "U.S.".
+    listed = {abbr.rstrip("."): expansion for abbr, expansion in glossary_rows(html_pages).items()}
+    assert listed == abbreviations(), f"glossary page {listed} differs from includes/abbreviations.md"
+
+
+def test_glossary_is_in_the_navigation(article: BeautifulSoup) -> None:
+    targets = [a.get("href", "") for a in article.select(".md-tabs a, nav.md-nav--primary a")]
+    assert any(t.rstrip("/").endswith("glossary") for t in targets), f"no navigation link to the glossary: {targets}"
 
 
 def test_page_says_it_is_editorial_and_when_it_was_written(glossary: Tag) -> None:

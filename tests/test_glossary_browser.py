@@ -71,9 +71,6 @@ def test_keyboard_skips_the_abbreviations_but_reaches_the_glossary(browser: Brow
         if page.evaluate(ACTIVE_ELEMENT) == glossary_links[0]:
             break
     page.keyboard.press("Enter")
+    # What the glossary lists is checked against the tooltips in test_glossary.py.
     page.wait_for_url("**/glossary/", timeout=10_000)
-    table = page.locator("article table")
-    listed = {row.locator("td").first.inner_text().strip().rstrip("."): row.locator("td").nth(1).inner_text().strip()
-              for row in table.locator("tbody tr").all()}
     context.close()
-    assert listed == abbreviations(), f"the glossary reached by keyboard lists {listed}"

@@ -13,7 +13,7 @@ from mkdocs.config import load_config
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from helpers import EPUB_NAME, FACTS, OFFLINE_ZIP_NAME, PDF_NAME, PROJECT_ROOT, Reference, normalize, resolve
+from helpers import EPUB_NAME, FACTS, OFFLINE_ZIP_NAME, PDF_NAME, PROJECT_ROOT, Reference, normalize, parse_pages, resolve
 
 TOP_FOLDER = FACTS.folder
 
@@ -36,10 +36,7 @@ def offline_site(offline_zip: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 @pytest.fixture(scope="session")
 def offline_pages(offline_site: Path) -> dict[str, BeautifulSoup]:
-    return {
-        page.relative_to(offline_site).as_posix(): BeautifulSoup(page.read_text(encoding="utf-8"), "lxml")
-        for page in sorted(offline_site.rglob("*.html"))
-    }
+    return parse_pages(offline_site)
 
 
 def test_offline_config_keeps_every_plugin_of_the_web_edition() -> None:

@@ -109,25 +109,7 @@ def test_byline_links_to_the_citation(article: BeautifulSoup) -> None:
     assert link is not None and normalize(link.get_text()) == "Cite this article"
 
 
-# ---------- Glossary ----------
-
-
-def glossary_rows(html_pages: dict[str, BeautifulSoup]) -> dict[str, str]:
-    table = html_pages["glossary/index.html"].select_one("article table")
-    assert table is not None, "the glossary page has no table"
-    rows = [[normalize(cell.get_text()) for cell in row.find_all("td")] for row in table.select("tbody tr")]
-    return {row[0]: row[1] for row in rows}
-
-
-def test_glossary_page_lists_exactly_the_tooltip_expansions(html_pages: dict[str, BeautifulSoup]) -> None:
-    # "U.S" is matched without its dot (see mkdocs.yml); the glossary spells it "U.S.".
-    listed = {abbr.rstrip("."): expansion for abbr, expansion in glossary_rows(html_pages).items()}
-    assert listed == abbreviations(), f"glossary page {listed} differs from includes/abbreviations.md"
-
-
-def test_glossary_is_in_the_navigation(article: BeautifulSoup) -> None:
-    targets = [a.get("href", "") for a in article.select(".md-tabs a, nav.md-nav--primary a")]
-    assert any(t.rstrip("/").endswith("glossary") for t in targets), f"no navigation link to the glossary: {targets}"
+# ---------- Abbreviations ----------
 
 
 def test_every_abbreviation_in_the_text_has_its_expansion(article: BeautifulSoup, reference: Reference) -> None:

@@ -1,4 +1,5 @@
-"""What only a browser shows: measure, overflow, palettes, ¶ links, copy buttons, print, reading without JavaScript."""
+"""What only a browser shows: measure, text size, contrast in both palettes, ¶ links, paragraph numbers, copy buttons,
+print, reading without JavaScript. (That pages fit their window: tests/test_engines.py and tests/test_first_paint.py.)"""
 
 from __future__ import annotations
 
@@ -112,12 +113,10 @@ def test_desktop_measure_is_60_to_75_characters(browser: Browser, served_site: s
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_no_horizontal_scrolling_at_320_px(browser: Browser, served_site: str, path: str) -> None:
+def test_body_text_is_at_least_16_px_at_320_px(browser: Browser, served_site: str, path: str) -> None:
     page = open_page(browser, served_site + path, 320)
-    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     font_size = page.eval_on_selector("article.md-content__inner p", "e => parseFloat(getComputedStyle(e).fontSize)")
     close(page)
-    assert widths[0] <= widths[1], f"/{path} is {widths[0]} px wide in a {widths[1]} px window"
     assert font_size >= 16, f"/{path} body text is {font_size} px at 320 px"
 
 
@@ -134,11 +133,10 @@ def test_generous_line_height(browser: Browser, served_site: str) -> None:
 def test_article_furniture_is_legible_in_both_palettes(
     browser: Browser, served_site: str, scheme: str, expected: str
 ) -> None:
+    # That the system setting gives this palette is checked on every page in tests/test_browser_gates.py.
     page = open_page(browser, served_site, 1280, scheme)
-    active = page.get_attribute("body", "data-md-color-scheme")
     contrasts = {name: page.eval_on_selector(selector, CONTRAST_JS) for name, selector in FURNITURE.items()}
     close(page)
-    assert active == expected, f"with a {scheme} system setting the page shows the {active} palette"
     weak = {name: round(value, 2) for name, value in contrasts.items() if value < 4.5}
     assert not weak, f"text below WCAG AA contrast (4.5:1) in the {expected} palette: {weak}"
 
@@ -262,15 +260,14 @@ def check_numbers_readable(numbers: list[dict], reference: Reference, viewport_w
 
 
 def readable_numbers_at(browser: Browser, url: str, reference: Reference, width: int, javascript: bool) -> list[dict]:
-    """The paragraph numbers at one window width, once checked readable on a page that does not overflow."""
+    """The paragraph numbers at one window width, once checked readable."""
     page = open_page(browser, url, width, javascript=javascript)
     try:
         numbers = paragraph_numbers(page)
-        widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        window = page.evaluate("document.documentElement.clientWidth")
     finally:
         close(page)
-    assert widths[0] <= widths[1], f"the page is {widths[0]} px wide in a {widths[1]} px window"
-    check_numbers_readable(numbers, reference, widths[1])
+    check_numbers_readable(numbers, reference, window)
     return numbers
 
 
