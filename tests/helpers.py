@@ -2,7 +2,7 @@
 them, the loopback server, and a few readings of the checkout (its revision, its commit time).
 
 Plain functions and constants only; pytest's fixtures are in conftest.py. Test modules import from here
-and never from one another (tests/test_one_home.py checks that).
+and never from one another (tests/test_suite_rules.py checks that).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ REFERENCE_TEXT = Path(__file__).resolve().parent / "source.txt"
 
 
 # ---------- The text as received ----------
+
 
 @dataclass(frozen=True)
 class Reference:
@@ -74,6 +75,9 @@ def assert_whole_text_in_order(text: str, reference: Reference, edition: str) ->
         position = found + len(block)
 
 
+# ---------- Builds ----------
+
+
 def run_build(
     project: Path, site_dir: Path, env: dict[str, str] | None = None, script: str = "build"
 ) -> subprocess.CompletedProcess[str]:
@@ -90,14 +94,14 @@ def run_build(
 
 # ---------- The edition's facts and its pages ----------
 
+
 # Title, author, download files' names: from mkdocs.yml, their one home.
 FACTS = load_facts()
 PDF_NAME = FACTS.pdf
 OFFLINE_ZIP_NAME = FACTS.offline_zip
 EPUB_NAME = FACTS.epub
 
-
-
+# The pages the build should produce, known before the build so that tests can be parametrized per page.
 DOCS = PROJECT_ROOT / "docs"
 
 
@@ -111,6 +115,8 @@ def _built_path(source: Path) -> str:
 
 # Every page of the edition plus the 404 page that the theme override adds.
 SITE_PAGES: list[str] = sorted([_built_path(source) for source in DOCS.rglob("*.md")] + ["404.html"])
+# The pages readers reach by a link: all but the 404 page.
+CONTENT_PAGES: list[str] = [page for page in SITE_PAGES if page != "404.html"]
 
 
 def page_url(root_url: str, built_path: str) -> str:
@@ -153,6 +159,12 @@ class AddressSite:
     pages: dict[str, BeautifulSoup]
 
 
+def meta(soup: BeautifulSoup, key: str) -> str | None:
+    """Content of <meta name=key> or <meta property=key>, or None."""
+    tag = soup.find("meta", attrs={"name": key}) or soup.find("meta", attrs={"property": key})
+    return tag.get("content") if tag else None
+
+
 def parse_pages(site: Path) -> dict[str, BeautifulSoup]:
     """Every HTML page under `site`, parsed, keyed by its path relative to `site`."""
     return {
@@ -162,6 +174,7 @@ def parse_pages(site: Path) -> dict[str, BeautifulSoup]:
 
 
 # ---------- Links, and the site on a loopback server ----------
+
 
 def resolve(site: Path, site_url: str, page: str, url: str) -> tuple[Path, str] | None:
     """Map a URL found on `page` to (file in the built site, fragment), or None if it is external."""
@@ -255,6 +268,7 @@ def serve(site: Path, base_path: str) -> Iterator[str]:
 
 # ---------- In the browser ----------
 
+
 # Records CSP violations from the first byte of every document (init scripts run before the page's own).
 CSP_LISTENER = """
 window.__cspViolations = [];
@@ -268,6 +282,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 # ---------- The edition's sources and the checkout ----------
+
 
 # The two copies of the essay that "About this edition" names (the text as received matches the first).
 MATCHING_COPY = "http://cnfocus.com/china-s-principled-diplomacy-resonates-with-central-asia"

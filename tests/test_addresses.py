@@ -22,11 +22,10 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response
 
 from helpers import (
-    CSP_LISTENER, FACTS, OFFLINE_ZIP_NAME, PDF_NAME, SITE_PAGES,
-    AddressSite, broken_links, mkdocs_env_default, page_url, parse_pages,
+    CONTENT_PAGES, CSP_LISTENER, FACTS, OFFLINE_ZIP_NAME, PDF_NAME, SITE_PAGES,
+    AddressSite, broken_links, meta, mkdocs_env_default, page_url, parse_pages,
 )
 
-CONTENT_PAGES = [page for page in SITE_PAGES if page != "404.html"]
 SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 # The owner in mkdocs.yml's default addresses: a build for anyone else must not name it anywhere.
 DEFAULT_OWNER = urlsplit(mkdocs_env_default("repo_url")).path.strip("/").split("/")[0]
@@ -42,11 +41,6 @@ def printed_from(soup: BeautifulSoup) -> str | None:
     line = soup.select_one(".edition-print-url")
     found = re.search(r"Printed from (\S+)", line.get_text()) if line else None
     return found.group(1).rstrip(",") if found else None
-
-
-def meta(soup: BeautifulSoup, key: str) -> str | None:
-    tag = soup.find("meta", attrs={"name": key}) or soup.find("meta", attrs={"property": key})
-    return tag.get("content") if tag else None
 
 
 @pytest.fixture(scope="session")

@@ -16,27 +16,10 @@ from bs4 import BeautifulSoup
 from mkdocs.exceptions import PluginError
 from PIL import Image
 
-from helpers import FACTS, PROJECT_ROOT, Reference, abbreviations, normalize, run_build, text_of
+from helpers import CONTENT_PAGES, FACTS, PROJECT_ROOT, Reference, abbreviations, meta, normalize, text_of
 
 WORDS_PER_MINUTE = range(230, 266)  # the issue's band, 230–265 inclusive
 SOCIAL_CARD = "assets/images/social-card.png"
-CONTENT_PAGES = ["index.html", "author/index.html", "edition/index.html", "glossary/index.html"]
-
-
-def meta(soup: BeautifulSoup, key: str) -> str | None:
-    """Content of <meta name=key> or <meta property=key>, or None."""
-    tag = soup.find("meta", attrs={"name": key}) or soup.find("meta", attrs={"property": key})
-    return tag.get("content") if tag else None
-
-
-def citation_forms(article: BeautifulSoup) -> dict[str, str]:
-    """Form id -> its plain text, from the forms after 'Cite this article' (tests/test_citations.py checks each)."""
-    heading = article.find(id="cite-this-article")
-    assert heading is not None, "the article has no 'Cite this article' heading"
-    forms = {node["id"]: normalize(node.get_text()) for node in article.select(".citation-form__text[id], #citation-bibtex")}
-    assert forms, "no citation forms follow 'Cite this article'"
-    return forms
-
 
 # ---------- Reading time ----------
 
@@ -221,19 +204,6 @@ def test_sitemap_lists_every_page(site: Path, site_url: str) -> None:
     for page in CONTENT_PAGES:
         url = urljoin(site_url, page.removesuffix("index.html"))
         assert f"<loc>{url}</loc>" in sitemap, f"the sitemap does not list {url}"
-
-
-def test_addresses_follow_site_url_at_build_time(project_copy: Path) -> None:
-    other = "https://example.org/another/path/"
-    result = run_build(project_copy, project_copy / "site", env={"SITE_URL": other})
-    assert result.returncode == 0, result.stdout + result.stderr
-    site = project_copy / "site"
-    assert f"Sitemap: {other}sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
-    article = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "lxml")
-    for form, text in citation_forms(article).items():
-        if not form.endswith("-paragraph") or form == "citation-chicago-note-paragraph":
-            assert other in text, f"{form} does not follow SITE_URL: {text}"
-    assert meta(article, "og:url") == other and meta(article, "og:image") == other + SOCIAL_CARD
 
 
 def load_site_url_hook():
