@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 import yaml
 from bs4 import BeautifulSoup, Tag
 from edition_facts import load as load_facts
+from playwright.sync_api import Page
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 REFERENCE_TEXT = Path(__file__).resolve().parent / "source.txt"
@@ -267,6 +268,13 @@ def serve(site: Path, base_path: str) -> Iterator[str]:
 
 
 # ---------- In the browser ----------
+
+
+def load(page: Page, url: str, status: int | None = None, wait_until: str = "networkidle") -> None:
+    """Open `url` in `page` and check the answer: a success, or exactly `status` if given."""
+    response = page.goto(url, wait_until=wait_until)  # type: ignore[arg-type]
+    answered = response.status if response else None
+    assert answered is not None and (answered == status if status else response.ok), f"GET {url} answered {answered}"
 
 
 # Records CSP violations from the first byte of every document (init scripts run before the page's own).

@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, R
 
 from helpers import (
     CONTENT_PAGES, CSP_LISTENER, FACTS, OFFLINE_ZIP_NAME, PDF_NAME, SITE_PAGES,
-    AddressSite, broken_links, meta, mkdocs_env_default, page_url, parse_pages,
+    AddressSite, broken_links, load, meta, mkdocs_env_default, page_url, parse_pages,
 )
 
 SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -216,8 +216,7 @@ def test_page_loads_with_no_error_csp_violation_or_failed_request(
     page = context.new_page()
     watch = Watch(page)
     url = page_url(served_address_site, built_page)
-    response = page.goto(url, wait_until="networkidle")
-    assert response is not None and response.ok, f"GET {url} answered {response and response.status}"
+    load(page, url)
     assert page.locator("h1").first.is_visible(), f"{url} shows no heading"
     if built_page == "index.html":
         heading = page.locator("h1").first.inner_text().strip()
@@ -232,8 +231,7 @@ def test_a_missing_address_at_any_depth_gets_the_styled_404_page_with_working_li
     page = context.new_page()
     watch = Watch(page, expected_status=404)
     url = served_address_site + missing
-    response = page.goto(url, wait_until="networkidle")
-    assert response is not None and response.status == 404, f"GET {url} answered {response and response.status}"
+    load(page, url, status=404)
     assert page.locator("h1").first.inner_text() == "Page not found", f"{url} does not show the 404 page"
     position = page.eval_on_selector(".md-header", "el => getComputedStyle(el).position")
     assert position == "sticky", f"the 404 page at {url} lost its stylesheet (header is {position})"

@@ -18,7 +18,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
 
-from helpers import CSP_LISTENER, SITE_PAGES, page_url
+from helpers import CSP_LISTENER, SITE_PAGES, load, page_url
 
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 800}}
 # Material's palette follows the reader's system setting until they choose: emulate that setting.
@@ -69,8 +69,7 @@ def visit(context: BrowserContext, url: str) -> Visit:
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: seen.console_errors.append(f"uncaught: {error}"))
-    response = page.goto(url, wait_until="networkidle")
-    assert response is not None and response.ok, f"GET {url} answered {response and response.status}"
+    load(page, url)
     return seen
 
 

@@ -5,9 +5,9 @@ in tests/test_engines.py."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser
 
-from helpers import CSP_LISTENER, SITE_PAGES, page_url
+from helpers import CSP_LISTENER, SITE_PAGES, load, page_url
 
 DESKTOP = {"width": 1280, "height": 800}
 # Tab stops are compared on screenshots taken at once: no transition may be mid-way.
@@ -22,20 +22,14 @@ DESCRIBE_ACTIVE = """() => {
 }"""
 
 
-def open_page(context: BrowserContext, url: str) -> Page:
-    page = context.new_page()
-    response = page.goto(url, wait_until="networkidle")
-    assert response is not None and response.ok, f"GET {url} failed"
-    return page
-
-
 @pytest.mark.parametrize("built_page", SITE_PAGES)
 def test_every_control_is_reachable_by_tab_and_visibly_focused(
     browser: Browser, served_site: str, built_page: str
 ) -> None:
     # CSP is bypassed only to add the no-motion stylesheet; the CSP itself is tested elsewhere.
     context = browser.new_context(viewport=DESKTOP, color_scheme="light", bypass_csp=True)
-    page = open_page(context, page_url(served_site, built_page))
+    page = context.new_page()
+    load(page, page_url(served_site, built_page))
     page.add_style_tag(content=NO_MOTION)
     page.evaluate("document.documentElement.dataset.tabWalk = 'started'")
     visited: list[str] = []

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from helpers import FACTS, Reference, revision
+from helpers import FACTS, Reference, load, revision
 
 # Characters on each line of an element's text, ¶ links and paragraph numbers left out: one Range per character,
 # grouped by the vertical middle of its box.
@@ -83,8 +83,7 @@ def open_page(browser: Browser, url: str, width: int, scheme: str = "light", jav
         viewport={"width": width, "height": 900}, color_scheme=scheme, java_script_enabled=javascript
     )
     page = context.new_page()
-    response = page.goto(url)
-    assert response is not None and response.ok, f"GET {url} failed"
+    load(page, url, wait_until="load")
     return page
 
 

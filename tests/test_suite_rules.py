@@ -4,6 +4,7 @@ in tests/helpers.py, fixtures in tests/conftest.py), and no test sleeps a fixed 
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from pathlib import Path
 
 TESTS = Path(__file__).resolve().parent
@@ -43,25 +44,22 @@ def fixed_waits(source: str) -> list[int]:
     ]
 
 
+def in_every_test_module(find: Callable[[str], list]) -> list[str]:
+    """What `find` reports in each tests/test_*.py, named by its file."""
+    return [f"{path.name}: {found}" for path in sorted(TESTS.glob("test_*.py")) for found in find(path.read_text(encoding="utf-8"))]
+
+
 def test_no_test_module_imports_another_or_conftest() -> None:
-    offenders = [
-        f"{path.name} imports {name}"
-        for path in sorted(TESTS.glob("test_*.py"))
-        for name in local_imports(path.read_text(encoding="utf-8"))
-    ]
+    offenders = in_every_test_module(local_imports)
     assert not offenders, (
         "move what test modules share into tests/helpers.py (fixtures into tests/conftest.py) and import it "
-        "from there:\n" + "\n".join(offenders)
+        "from there; these import another module of tests/:\n" + "\n".join(offenders)
     )
 
 
 def test_no_test_sleeps_a_fixed_time() -> None:
-    offenders = [
-        f"{path.name}:{line}"
-        for path in sorted(TESTS.glob("test_*.py"))
-        for line in fixed_waits(path.read_text(encoding="utf-8"))
-    ]
-    assert not offenders, "fixed waits; wait for the condition instead:\n" + "\n".join(offenders)
+    offenders = in_every_test_module(fixed_waits)
+    assert not offenders, "fixed waits (at these lines); wait for the condition instead:\n" + "\n".join(offenders)
 
 
 def test_the_rules_see_what_they_forbid() -> None:
