@@ -160,6 +160,13 @@ class AddressSite:
     pages: dict[str, BeautifulSoup]
 
 
+def built_file(site: Path, name: str, what: str) -> Path:
+    """A file the build writes at the top of the site (a download, an edition); fail naming it if it is missing."""
+    path = site / name
+    assert path.is_file(), f"the build did not write {what} {name}"
+    return path
+
+
 def meta(soup: BeautifulSoup, key: str) -> str | None:
     """Content of <meta name=key> or <meta property=key>, or None."""
     tag = soup.find("meta", attrs={"name": key}) or soup.find("meta", attrs={"property": key})

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from helpers import run_build
 
 
@@ -14,16 +16,13 @@ def assert_fails_naming(result, *expected: str) -> None:
         assert fragment in output, f"the failure message does not mention {fragment!r}:\n{output}"
 
 
-def test_broken_link_fails_naming_file_and_target(project_copy: Path) -> None:
+@pytest.mark.parametrize(
+    "target, named", [("no-such-page.md", "no-such-page.md"), ("index.md#no-such-anchor", "no-such-anchor")]
+)
+def test_broken_link_or_anchor_fails_naming_file_and_target(project_copy: Path, target: str, named: str) -> None:
     page = project_copy / "docs" / "author.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n[gone](no-such-page.md)\n", encoding="utf-8")
-    assert_fails_naming(run_build(project_copy, project_copy / "site"), "author.md", "no-such-page.md")
-
-
-def test_broken_anchor_fails_naming_file_and_anchor(project_copy: Path) -> None:
-    page = project_copy / "docs" / "author.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n[gone](index.md#no-such-anchor)\n", encoding="utf-8")
-    assert_fails_naming(run_build(project_copy, project_copy / "site"), "author.md", "no-such-anchor")
+    page.write_text(page.read_text(encoding="utf-8") + f"\n[gone]({target})\n", encoding="utf-8")
+    assert_fails_naming(run_build(project_copy, project_copy / "site"), "author.md", named)
 
 
 def test_nav_entry_to_missing_page_fails_naming_it(project_copy: Path) -> None:

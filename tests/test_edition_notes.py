@@ -13,7 +13,9 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from helpers import FACTS, MATCHING_COPY, OTHER_COPY, PROJECT_ROOT, REFERENCE_TEXT, Reference, normalize, resolve, revision
+from helpers import (
+    FACTS, MATCHING_COPY, OTHER_COPY, PROJECT_ROOT, REFERENCE_TEXT, Reference, normalize, resolve, revision,
+)
 
 AUTHOR = FACTS.author
 NBSP = "\u00a0"

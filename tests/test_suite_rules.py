@@ -46,7 +46,8 @@ def fixed_waits(source: str) -> list[int]:
 
 def in_every_test_module(find: Callable[[str], list]) -> list[str]:
     """What `find` reports in each tests/test_*.py, named by its file."""
-    return [f"{path.name}: {found}" for path in sorted(TESTS.glob("test_*.py")) for found in find(path.read_text(encoding="utf-8"))]
+    modules = sorted(TESTS.glob("test_*.py"))
+    return [f"{path.name}: {found}" for path in modules for found in find(path.read_text(encoding="utf-8"))]
 
 
 def test_no_test_module_imports_another_or_conftest() -> None:
