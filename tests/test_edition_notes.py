@@ -129,18 +129,13 @@ def test_repeated_standfirst_is_shown_as_the_body_paragraph_it_is(
     )
 
 
-
 def test_numbering_note_says_what_the_article_numbers(
-    html_pages: dict[str, BeautifulSoup], article: BeautifulSoup, reference: Reference
+    html_pages: dict[str, BeautifulSoup], article: BeautifulSoup
 ) -> None:
-    numbers = [span.get_text() for span in article.select(".para-number")]
-    assert numbers == [str(n) for n in range(1, len(reference.paragraphs) + 1)], f"the article numbers {numbers}"
-    ids = [span.parent.get("id") for span in article.select(".para-number")]
-    assert ids == [f"p-{n}" for n in numbers], f"a visible number differs from its anchor: {ids}"
-    for unnumbered in (".standfirst", "figcaption", ".bio"):
-        assert all(not element.select(".para-number") for element in article.select(unnumbered)), unnumbered
+    # Which paragraphs carry which number, and which none, is checked in test_reader.py: here, that the note says so.
+    count = len(article.select(".para-number"))
     changes = section(html_pages["edition/index.html"], "what-this-edition-changed")
-    assert f"The {len(numbers)} paragraphs of the body are numbered 1 to {len(numbers)}" in changes, changes
+    assert f"The {count} paragraphs of the body are numbered 1 to {count}" in changes, changes
     assert "paragraph 14, the repeated standfirst, is numbered" in changes
     assert "The title, the standfirst, the photo captions and the author note are not numbered" in changes
 
