@@ -66,7 +66,7 @@ def sha256_source(script: str) -> str:
 
 
 def test_the_page_list_matches_the_build(html_pages: dict[str, BeautifulSoup]) -> None:
-    assert sorted(html_pages) == SITE_PAGES, "tests/site_pages.py no longer predicts the built pages"
+    assert sorted(html_pages) == SITE_PAGES, "tests/helpers.py SITE_PAGES no longer predicts the built pages"
 
 
 @pytest.mark.parametrize("page", SITE_PAGES)

@@ -17,7 +17,7 @@ FIXED_WAITS = {"wait_for_timeout", "sleep"}
 
 def local_imports(source: str) -> list[str]:
     """The modules of tests/ (other than the shared ones) that a module's source imports, as written."""
-    local = {path.stem for path in TESTS.glob("*.py")} | {"conftest", "site_pages"}
+    local = {path.stem for path in TESTS.glob("*.py")} | {"conftest"}
     found = []
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
