@@ -5,6 +5,7 @@ The browser paints what it has parsed before the theme's script has run: that sc
 the first paint (assets/javascripts/after-first-paint.js), and readers without JavaScript never
 get further. A page wider than a phone's viewport at that point makes
 the browser zoom out for the first paint and back in once the script has changed the header.
+No script the browser must fetch holds the parser, and so the first paint, back.
 """
 
 from __future__ import annotations
@@ -64,6 +65,30 @@ def test_theme_script_starts_only_after_the_first_paint(
         assert page.locator(copy_buttons).count() >= 1, "the theme's script did not start after the first paint"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("site_page", SITE_PAGES)
+def test_no_fetched_script_blocks_the_parser(html_pages: dict[str, BeautifulSoup], site_page: str) -> None:
+    blocking = [
+        str(tag)
+        for tag in html_pages[site_page].select("script[src]")
+        if not tag.has_attr("defer") and not tag.has_attr("async") and tag.get("type") != "module"
+    ]
+    assert not blocking, f"{site_page}: scripts the parser must fetch and run before it goes on: {blocking}"
+
+
+@pytest.mark.parametrize("site_page", SITE_PAGES)
+def test_palette_script_comes_before_anything_visible(html_pages: dict[str, BeautifulSoup], site_page: str) -> None:
+    """On a slow network Chromium paints the part of the page parsed so far: a script after the header
+    left a dark system's first frames light below the header (overrides/main.html)."""
+    body = html_pages[site_page].body
+    assert body is not None
+    palette = body.find(lambda tag: tag.name == "script" and "prefers-color-scheme: dark" in (tag.string or ""))
+    header = body.select_one("header.md-header")
+    assert palette is not None, f"{site_page}: no script applies a dark system's palette before the theme starts"
+    assert header is not None and header in palette.find_all_next("header"), (
+        f"{site_page}: the palette script comes after the header, which may be painted light before it runs"
+    )
 
 
 @pytest.mark.parametrize("scheme, expected", [("light", "default"), ("dark", "slate")])
