@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import asdict
 from fnmatch import fnmatch
@@ -74,3 +75,35 @@ def test_facts_agree_with_the_text_as_received(reference: Reference) -> None:
     for affiliation in FACTS.affiliations:
         name = affiliation.split(",")[0]
         assert name in reference.bio, f"the author's biography does not name the affiliation {name!r}"
+
+
+def tracked_names() -> list[str]:
+    return subprocess.run(
+        ["git", "ls-files"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+
+
+def layout_table() -> dict[str, str]:
+    """The README's layout table: each backticked path of the first column, to its row's description."""
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    rows = readme.split("| path | what it is |", 1)[1].split("\n\n", 1)[0].splitlines()[2:]
+    table = {}
+    for row in rows:
+        _, paths, description, _ = row.split("|")
+        for path in re.findall(r"`([^`]+)`", paths):
+            table[path] = description
+    return table
+
+
+def test_readme_layout_names_every_top_level_path_and_script() -> None:
+    table = layout_table()
+    top_level = {name.split("/")[0] + ("/" if "/" in name else "") for name in tracked_names()}
+    unnamed = sorted(
+        entry for entry in top_level - {"README.md", ".gitignore"} if not any(path.startswith(entry) for path in table)
+    )
+    assert not unnamed, f"README.md's layout table does not name: {', '.join(unnamed)}"
+    gone = sorted(path for path in table if not (PROJECT_ROOT / path).exists())
+    assert not gone, f"README.md's layout table names paths the tree does not have: {', '.join(gone)}"
+    scripts = {name.removeprefix("scripts/") for name in tracked_names() if name.startswith("scripts/")}
+    described = set(re.findall(r"`([^`]+)`", table["scripts/"]))
+    assert scripts <= described, f"README.md's scripts/ row does not name: {', '.join(sorted(scripts - described))}"
