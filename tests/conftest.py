@@ -19,7 +19,9 @@ import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, sync_playwright
 
-from helpers import ADDRESSES, PROJECT_ROOT, AddressSite, Reference, load_reference, parse_pages, run_build, serve
+from helpers import (
+    ADDRESSES, PROJECT_ROOT, AddressSite, Reference, load_reference, parse_pages, project_files, run_build, serve,
+)
 
 CHROMIUM_PATH = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -113,12 +115,8 @@ def project_copy(tmp_path: Path) -> Path:
     """A throwaway copy of the project, for tests that break things on purpose: the files git tracks, and the
     new ones it does not ignore, as they are in the working tree (so an uncommitted change is what is tested).
     No .git (the copy is not a checkout), no site/, node_modules/ or virtual environments; .venv is linked."""
-    listed = subprocess.run(
-        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
-        cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
-    ).stdout.split("\0")
     copy = tmp_path / "project"
-    for name in filter(None, listed):
+    for name in project_files():
         source = PROJECT_ROOT / name
         if source.is_file():  # a tracked file deleted in the working tree is left out, as it is there
             (copy / name).parent.mkdir(parents=True, exist_ok=True)

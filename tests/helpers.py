@@ -304,6 +304,17 @@ MATCHING_COPY = "http://cnfocus.com/china-s-principled-diplomacy-resonates-with-
 OTHER_COPY = "http://en.chinadiplomacy.org.cn/2024-07/11/content_117302704.shtml"
 
 
+def project_files() -> list[str]:
+    """The project's files as a maintainer has them: those git tracks and the new ones it does not ignore
+    (so an uncommitted change counts), relative to PROJECT_ROOT. A tracked file deleted in the working
+    tree is still listed; callers skip what is not there."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+        cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split("\0")
+    return [name for name in listed if name]
+
+
 def revision() -> tuple[str, str]:
     """The revision this checkout's builds name: (YYYY-MM-DD, short commit id), from scripts/revision."""
     output = subprocess.run(

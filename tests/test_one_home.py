@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import asdict
 from fnmatch import fnmatch
 
 import yaml
 
-from helpers import FACTS, PROJECT_ROOT, Reference
+from helpers import FACTS, PROJECT_ROOT, Reference, project_files
 
 HOME = "mkdocs.yml"
 # Prose may name the essay and its author: Markdown cannot read mkdocs.yml (Zensical
@@ -25,12 +24,9 @@ ALLOWED = {
 }
 
 
-def tracked_texts() -> dict[str, str]:
-    names = subprocess.run(
-        ["git", "ls-files"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
-    ).stdout.splitlines()
+def project_texts() -> dict[str, str]:
     texts = {}
-    for name in names:
+    for name in project_files():
         try:
             texts[name] = (PROJECT_ROOT / name).read_text(encoding="utf-8")
         except (UnicodeDecodeError, FileNotFoundError):  # images; a file deleted but not yet committed
@@ -51,7 +47,7 @@ def stray_copies(texts: dict[str, str]) -> list[str]:
 
 
 def test_each_fact_is_written_only_in_mkdocs_yml() -> None:
-    strays = stray_copies(tracked_texts())
+    strays = stray_copies(project_texts())
     assert not strays, (
         "facts written outside mkdocs.yml: read them from config.extra (templates) or "
         "scripts/edition_facts.py (scripts, tests) instead:\n" + "\n".join(strays)
@@ -77,12 +73,6 @@ def test_facts_agree_with_the_text_as_received(reference: Reference) -> None:
         assert name in reference.bio, f"the author's biography does not name the affiliation {name!r}"
 
 
-def tracked_names() -> list[str]:
-    return subprocess.run(
-        ["git", "ls-files"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
-    ).stdout.splitlines()
-
-
 def layout_table() -> dict[str, str]:
     """The README's layout table: each backticked path of the first column, to its row's description."""
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
@@ -97,13 +87,14 @@ def layout_table() -> dict[str, str]:
 
 def test_readme_layout_names_every_top_level_path_and_script() -> None:
     table = layout_table()
-    top_level = {name.split("/")[0] + ("/" if "/" in name else "") for name in tracked_names()}
+    files = project_files()
+    top_level = {name.split("/")[0] + ("/" if "/" in name else "") for name in files}
     unnamed = sorted(
         entry for entry in top_level - {"README.md", ".gitignore"} if not any(path.startswith(entry) for path in table)
     )
     assert not unnamed, f"README.md's layout table does not name: {', '.join(unnamed)}"
     gone = sorted(path for path in table if not (PROJECT_ROOT / path).exists())
     assert not gone, f"README.md's layout table names paths the tree does not have: {', '.join(gone)}"
-    scripts = {name.removeprefix("scripts/") for name in tracked_names() if name.startswith("scripts/")}
+    scripts = {name.removeprefix("scripts/") for name in files if name.startswith("scripts/")}
     described = set(re.findall(r"`([^`]+)`", table["scripts/"]))
     assert scripts <= described, f"README.md's scripts/ row does not name: {', '.join(sorted(scripts - described))}"
