@@ -2,10 +2,11 @@
 and the theme's script waits for that paint.
 
 The browser paints what it has parsed before the theme's script has run: that script waits for
-the first paint (assets/javascripts/after-first-paint.js), and readers without JavaScript never
-get further. A page wider than a phone's viewport at that point makes
+the first paint (overrides/partials/after-first-paint.html, inline), and readers without
+JavaScript never get further. A page wider than a phone's viewport at that point makes
 the browser zoom out for the first paint and back in once the script has changed the header.
-No script the browser must fetch holds the parser, and so the first paint, back.
+No script the browser must fetch comes before the first paint: the scripts that run before the
+theme's are inline, and the theme's own are fetched only once a frame is on screen.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ def test_page_fits_a_phone_before_scripts_run(browser: Browser, served_site: str
 def test_theme_script_starts_only_after_the_first_paint(
     browser: Browser, served_site: str, html_pages: dict[str, BeautifulSoup]
 ) -> None:
-    """assets/javascripts/after-first-paint.js holds the theme's script back until a frame is on screen."""
+    """The inline loader (partials/after-first-paint.html) holds the theme's script back until a frame is on screen."""
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
     try:
         page = context.new_page()
@@ -68,13 +69,18 @@ def test_theme_script_starts_only_after_the_first_paint(
 
 
 @pytest.mark.parametrize("site_page", SITE_PAGES)
-def test_no_fetched_script_blocks_the_parser(html_pages: dict[str, BeautifulSoup], site_page: str) -> None:
-    blocking = [
-        str(tag)
-        for tag in html_pages[site_page].select("script[src]")
-        if not tag.has_attr("defer") and not tag.has_attr("async") and tag.get("type") != "module"
-    ]
-    assert not blocking, f"{site_page}: scripts the parser must fetch and run before it goes on: {blocking}"
+def test_no_script_is_fetched_before_the_first_paint(html_pages: dict[str, BeautifulSoup], site_page: str) -> None:
+    """Every script file is an inert tag the inline loader starts after the first paint, and the loader
+    comes after the last of them: it runs them in the order it finds, once, and would miss a later one."""
+    soup = html_pages[site_page]
+    fetched = [str(tag) for tag in soup.select("script[src]")]
+    assert not fetched, f"{site_page}: scripts the browser fetches before the page is painted: {fetched}"
+    inert = soup.select("script[data-after-first-paint]")
+    assert inert, f"{site_page}: no inert theme script for the loader to start"
+    loader = [tag for tag in soup.find_all("script") if "data-after-first-paint" in (tag.string or "")]
+    assert len(loader) == 1, f"{site_page}: expected one inline loader of the theme's scripts, found {len(loader)}"
+    later = [str(tag) for tag in loader[0].find_all_next("script", attrs={"data-after-first-paint": True})]
+    assert not later, f"{site_page}: theme scripts after the loader, which it would never start: {later}"
 
 
 @pytest.mark.parametrize("site_page", SITE_PAGES)

@@ -45,7 +45,7 @@ def referenced_files(site: Path, page: str) -> list[Path]:
     soup = BeautifulSoup((site / page).read_text(encoding="utf-8"), "lxml")
     urls = [tag["href"] for tag in soup.select("link[href]") if {"stylesheet", "icon", "preload", "modulepreload"} & set(tag.get("rel", []))]
     urls += [tag["src"] for tag in soup.select("script[src], img[src], source[src], video[poster]")]
-    # The theme's scripts, which assets/javascripts/after-first-paint.js loads once the page is painted.
+    # The theme's scripts, which the inline loader (partials/after-first-paint.html) starts once the page is painted.
     urls += [tag["data-after-first-paint"] for tag in soup.select("script[data-after-first-paint]")]
     files = [file for url in urls if (file := site_file(site, page, str(url))) is not None]
     for stylesheet in [file for file in files if file.suffix == ".css"]:
