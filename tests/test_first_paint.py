@@ -33,6 +33,19 @@ def test_page_fits_a_phone_before_scripts_run(browser: Browser, served_site: str
         context.close()
 
 
+@pytest.mark.parametrize("site_page", SITE_PAGES)
+def test_page_fits_a_desktop_window_without_scripts(browser: Browser, served_site: str, site_page: str) -> None:
+    """Readers without JavaScript on a desktop get the page as parsed: nothing may overflow sideways."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(page_url(served_site, site_page))
+        content, viewport = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+        assert content <= viewport, f"{site_page} without scripts is {content}px wide in a {viewport}px window"
+    finally:
+        context.close()
+
+
 def test_theme_script_starts_only_after_the_first_paint(
     browser: Browser, served_site: str, html_pages: dict[str, BeautifulSoup]
 ) -> None:
