@@ -280,8 +280,10 @@ def medians(runs: list[Run]) -> dict[str, float | None]:
     return values
 
 
+# Wide enough for --also names such as search-article.
+SITE_WIDTH = 14
 HEADER = (
-    f"{'site':<14} {'page':<20} {'perf':>4} {'a11y':>4} {'best':>4} {'seo':>4} {'FCP':>7} {'LCP':>7} {'TBT':>7} "
+    f"{'site':<{SITE_WIDTH}} {'page':<20} {'perf':>4} {'a11y':>4} {'best':>4} {'seo':>4} {'FCP':>7} {'LCP':>7} {'TBT':>7} "
     f"{'CLS':>6} {'KiB':>6} {'req':>3} {'style':>7} {'script':>7} {'long':>4}  late"
 )
 
@@ -291,7 +293,7 @@ def row(site: str, page: str, runs: list[Run], late: str) -> str:
     scores = " ".join("   —" if values[name] is None else f"{values[name]:4.0f}" for name in SCORE_NAMES.values())
     widths = {"FCP": 7, "LCP": 7, "TBT": 7, "CLS": 6, "KiB": 6, "req": 3, "style": 7, "script": 7, "long": 4}
     cells = " ".join(f"{METRICS[name][1](values[name]):>{width}}" for name, width in widths.items())
-    return f"{site:<14} {page:<20} {scores} {cells}  {late}"
+    return f"{site:<{SITE_WIDTH}} {page:<20} {scores} {cells}  {late}"
 
 
 def ratio_row(site: str, page: str, runs: list[Run], peer: list[Run]) -> str:
@@ -305,7 +307,7 @@ def ratio_row(site: str, page: str, runs: list[Run], peer: list[Run]) -> str:
             cells.append("=" if mine == 0 else "∞")
         else:
             cells.append(f"{mine / other:.2f}")
-    return f"{site:<14} {page:<20} " + " ".join(f"{cell:>6}" for cell in cells)
+    return f"{site:<{SITE_WIDTH}} {page:<20} " + " ".join(f"{cell:>6}" for cell in cells)
 
 
 def main() -> None:
@@ -375,7 +377,7 @@ def measure(editions: list[Site], peer: Site, runs: int, pages: list[str]) -> No
         print("\n".join(on_time_rows))
     peer_runs = results[(peer.name, ARTICLE)]
     print("Ratios to the peer's article (medians; ∞: the peer's value is 0):")
-    print(f"{'site':<14} {'page':<20} " + " ".join(f"{name:>6}" for name in RATIOS))
+    print(f"{'site':<{SITE_WIDTH}} {'page':<20} " + " ".join(f"{name:>6}" for name in RATIOS))
     for (name, page), site_runs in results.items():
         if name != peer.name:
             print(ratio_row(name, page, site_runs, peer_runs))
