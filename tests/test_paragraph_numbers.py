@@ -1,4 +1,4 @@
-"""The paragraph-numbering Markdown extension (src/edition_markdown/paragraphs.py), on plain Python-Markdown."""
+"""The paragraph-numbering Markdown extension (src/reading_edition.paragraphs.py), on plain Python-Markdown."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from bs4 import BeautifulSoup
 from markdown import Markdown
 
 from helpers import run_build
-from edition_markdown.paragraphs import ParagraphNumberingError
+from reading_edition.paragraphs import ParagraphNumberingError
 
 # The extensions the article's structure relies on, as mkdocs.yml lists them.
 SITE_EXTENSIONS = ["attr_list", "md_in_html", "pymdownx.blocks.caption", "pymdownx.blocks.html"]
@@ -53,7 +53,7 @@ A note after the body.
 
 
 def convert(text: str, numbered: bool = True) -> BeautifulSoup:
-    extensions = SITE_EXTENSIONS + (["edition_markdown.paragraphs"] if numbered else [])
+    extensions = SITE_EXTENSIONS + (["reading_edition.paragraphs"] if numbered else [])
     return BeautifulSoup(Markdown(extensions=extensions).convert(text), "html.parser")
 
 
@@ -83,7 +83,7 @@ def test_numbers_the_body_paragraphs_only() -> None:
 
 def test_markup_of_a_numbered_paragraph() -> None:
     # The ids and ¶ links are those docs/index.md carried by hand before the extension.
-    html = Markdown(extensions=SITE_EXTENSIONS + ["edition_markdown.paragraphs"]).convert(ARTICLE)
+    html = Markdown(extensions=SITE_EXTENSIONS + ["reading_edition.paragraphs"]).convert(ARTICLE)
     assert (
         '<p id="p-2"><span aria-hidden="true" class="para-number" data-search-exclude>2</span>Second paragraph. '
         '<a aria-label="Link to paragraph 2" class="para-link" href="#p-2"></a></p>'
@@ -108,7 +108,7 @@ def test_body_ends_at_a_heading_even_without_a_rule() -> None:
 
 
 def test_the_same_markdown_instance_numbers_each_page_from_one() -> None:
-    md = Markdown(extensions=SITE_EXTENSIONS + ["edition_markdown.paragraphs"])
+    md = Markdown(extensions=SITE_EXTENSIONS + ["reading_edition.paragraphs"])
     first = md.convert(ARTICLE)
     md.reset()
     assert md.convert(ARTICLE) == first

@@ -178,7 +178,7 @@ def test_social_card_is_a_1200_by_630_png(site: Path) -> None:
 def test_social_card_script_redraws_the_committed_image(tmp_path: Path) -> None:
     output = tmp_path / "card.png"
     result = subprocess.run(
-        [sys.executable, str(PROJECT_ROOT / "scripts" / "make_social_card.py"), str(output)],
+        [sys.executable, "-m", "reading_edition.social_card", str(output)],
         capture_output=True,
         text=True,
         timeout=60,
@@ -187,7 +187,7 @@ def test_social_card_script_redraws_the_committed_image(tmp_path: Path) -> None:
     committed = PROJECT_ROOT / "docs" / SOCIAL_CARD
     with Image.open(output) as fresh, Image.open(committed) as kept:
         assert fresh.size == kept.size and fresh.tobytes() == kept.tobytes(), (
-            f"{committed} is not what scripts/make_social_card.py draws: run the script and commit the image"
+            f"{committed} is not what reading_edition/social_card.py draws: run the script and commit the image"
         )
 
 

@@ -1,11 +1,11 @@
 """Typeset the PDF edition from the built site, so it is made from the same Markdown.
 
-Usage: python editions/make_pdf.py SITE_DIR OUTPUT.pdf
+Usage: python -m reading_edition.pdf SITE_DIR OUTPUT.pdf
 
 The article, with its citation forms, comes from SITE_DIR/index.html and the
 statement about the source of the text from SITE_DIR's "About this edition"
 page, read by built_article.py as for the EPUB edition; nothing is written twice.
-Only editions/pdf.css styles the result. Output is deterministic: no dates.
+Only reading_edition/pdf.css styles the result. Output is deterministic: no dates.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from weasyprint import HTML
 
-from built_article import EditionBuildError, colophon, load
+from reading_edition.built_article import EditionBuildError, colophon, load
 
 STYLESHEET = Path(__file__).resolve().parent / "pdf.css"
 
@@ -43,7 +43,7 @@ def compose(site: Path) -> str:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 3:
-        print("usage: python editions/make_pdf.py SITE_DIR OUTPUT.pdf", file=sys.stderr)
+        print("usage: python -m reading_edition.pdf SITE_DIR OUTPUT.pdf", file=sys.stderr)
         return 2
     site, output = Path(argv[1]), Path(argv[2])
     try:

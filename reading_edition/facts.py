@@ -3,10 +3,10 @@
 The article's title, its author and the author's affiliations, the download
 files' names and the site's path are written there only (`site_url` and
 `extra`), where the templates read them as config values.
-Scripts and tests read them through this module; tests/test_one_home.py fails
+Scripts and tests read them through this module; the tests fails
 if a copy appears anywhere else.
 
-From a shell: .venv/bin/python scripts/edition_facts.py pdf   (prints one fact)
+From a shell: python -m reading_edition.facts pdf   (prints one fact)
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ def load(config_file: Path = CONFIG_FILE) -> Facts:
 def main(argv: list[str]) -> int:
     names = [field.name for field in fields(Facts)]
     if len(argv) != 2 or argv[1] not in names:
-        print(f"usage: python scripts/edition_facts.py {'|'.join(names)}", file=sys.stderr)
+        print(f"usage: python -m reading_edition.facts {'|'.join(names)}", file=sys.stderr)
         return 2
     print(getattr(load(), argv[1]))
     return 0

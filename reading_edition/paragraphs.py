@@ -1,6 +1,6 @@
 """Number the author's paragraphs of an article: permanent ids, visible numbers and ¶ links.
 
-Enable it as `edition_markdown.paragraphs` under `markdown_extensions`. It acts on
+Enable it as `reading_edition.paragraphs` under `markdown_extensions`. It acts on
 article pages only, and knows one by its structure, since Python-Markdown never
 sees a page's front matter:
 

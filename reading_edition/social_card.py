@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Draw the 1200x630 sharing image (og:image) from the article's title and author
-(mkdocs.yml, read through scripts/edition_facts.py).
+(mkdocs.yml, read through reading_edition/facts.py).
 
 Offline and reproducible: Pillow (requirements/dev.in) and the DejaVu
 fonts from Debian's fonts-dejavu-core (scripts/system-packages.txt). No photograph,
-only type. Usage: .venv/bin/python scripts/make_social_card.py [OUTPUT.png]
+only type. Usage: python -m reading_edition.social_card [OUTPUT.png]
 Default output: docs/assets/images/social-card.png (committed; tests check that
 this script still draws exactly that image).
 """
@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from edition_facts import load as load_facts
+from reading_edition.facts import load as load_facts
 from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,6 +1,6 @@
 """Pack the offline edition into a reproducible zip archive.
 
-Usage: python editions/make_offline.py OFFLINE_SITE_DIR OUTPUT.zip FOLDER
+Usage: python -m reading_edition.offline OFFLINE_SITE_DIR OUTPUT.zip FOLDER
 
 Every entry sits under one top folder (FOLDER), in sorted order, with the same timestamp
 (SOURCE_DATE_EPOCH, as the site's own dates) and the same permissions, so the same
@@ -51,7 +51,7 @@ def pack(site: Path, output: Path, folder: str) -> int:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 4:
-        print("usage: python editions/make_offline.py OFFLINE_SITE_DIR OUTPUT.zip FOLDER", file=sys.stderr)
+        print("usage: python -m reading_edition.offline OFFLINE_SITE_DIR OUTPUT.zip FOLDER", file=sys.stderr)
         return 2
     count = pack(Path(argv[1]), Path(argv[2]), argv[3])
     print(f"Wrote {argv[2]} ({count} files, {Path(argv[2]).stat().st_size} bytes)")

@@ -36,7 +36,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from edition_facts import load as load_facts
+from reading_edition.facts import load as load_facts
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = PROJECT_ROOT / "node_modules" / ".bin" / "lighthouse"

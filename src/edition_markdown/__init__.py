@@ -1,1 +1,0 @@
-"""Python-Markdown extensions of the reading edition (see paragraphs.py)."""
