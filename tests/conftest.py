@@ -2,7 +2,8 @@
 server and opened in one Chromium. Plain helpers are in helpers.py; this file only wires them up.
 
 The quick lane, `./scripts/test -m "not slow"`, leaves out what pytest_collection_modifyitems below marks
-`slow`: the tests that open a browser and those that build the site again beyond the session's one build.
+`slow`: the tests that open a browser and those that build the site again beyond the session's one build
+(marked `builds` too).
 """
 
 from __future__ import annotations
@@ -34,16 +35,19 @@ CHROMIUM_ARGS = [
     # any request they try, which the browser tests check).
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
-# A test is slow when it takes one of these fixtures (a browser; a build per kind of address) or calls
-# run_build itself; test_zensical.py, which builds with Zensical, carries the mark itself.
-SLOW_FIXTURES = {"browser", "engine", "address_site"}
+# A test `builds` when it builds the site beyond the session's one build (it takes address_site or calls
+# run_build); it is `slow` when it builds or opens a browser. test_zensical.py carries both marks itself.
+# The publish workflow tests the folder it deploys with -m "not builds": its one build is that folder.
+BROWSER_FIXTURES = {"browser", "engine"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         function = getattr(item, "function", None)
-        builds_again = function is not None and "run_build" in function.__code__.co_names
-        if builds_again or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if (function is not None and "run_build" in function.__code__.co_names) or "address_site" in fixtures:
+            item.add_marker(pytest.mark.builds)
+        if item.get_closest_marker("builds") or BROWSER_FIXTURES & fixtures:
             item.add_marker(pytest.mark.slow)
 
 

@@ -27,7 +27,8 @@ from reading_edition.facts import load as load_facts
 from playwright.sync_api import Page
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-REFERENCE_TEXT = Path(__file__).resolve().parent / "source.txt"
+# The text as received, published beside the pages so readers can check its fingerprint.
+REFERENCE_TEXT = PROJECT_ROOT / "docs" / "source.txt"
 
 
 # ---------- The text as received ----------
@@ -140,12 +141,11 @@ class Address:
     repo_url: str
 
 
-# One of each kind of address GitHub Pages gives (docs.github.com, "What is GitHub Pages?": a
-# project site at <owner>.github.io/<repository>, a user or organisation site at the root of
-# <owner>.github.io, and a custom domain), none of them this project's default.
+# GitHub Pages gives a project site at <owner>.github.io/<repository>, a user or organisation site at
+# the root of <owner>.github.io, or a custom domain (docs.github.com, "What is GitHub Pages?"). The
+# session's own build is a project site; this one differs from it in everything that can differ: the
+# host, a site at the root of its domain, and another owner's repository.
 ADDRESSES = {
-    "project-site": Address("https://someone.github.io/another-name/", "https://github.com/someone/another-name"),
-    "user-site": Address("https://someone.github.io/", "https://github.com/someone/someone.github.io"),
     "custom-domain": Address("https://essay.example.org/", "https://github.com/another-owner/essay-edition"),
 }
 
@@ -317,22 +317,23 @@ def project_files() -> list[str]:
 
 def revision() -> tuple[str, str]:
     """The revision this checkout's builds name: (YYYY-MM-DD, short commit id), from scripts/revision."""
-    output = subprocess.run(
-        ["bash", str(PROJECT_ROOT / "scripts" / "revision")], capture_output=True, text=True, check=True
-    ).stdout.split()
-    assert len(output) == 2 and "unknown" not in output, (
-        f"scripts/revision gave {output}: run the tests in a git checkout with at least one commit"
-    )
-    return output[0], output[1]
+    date, commit, _ = _scripts_revision()
+    return date, commit
 
 
 def commit_time() -> datetime:
-    """What every build of this checkout stamps: SOURCE_DATE_EPOCH, else the last commit's time."""
-    epoch = subprocess.run(
-        ["bash", str(PROJECT_ROOT / "scripts" / "source-date-epoch")], capture_output=True, text=True, check=True
-    ).stdout.strip()
-    assert epoch, "scripts/source-date-epoch found no commit: run the tests in a git checkout"
-    return datetime.fromtimestamp(int(epoch), timezone.utc)
+    """What every build of this checkout stamps: SOURCE_DATE_EPOCH, else the revision's commit time."""
+    return datetime.fromtimestamp(int(_scripts_revision()[2]), timezone.utc)
+
+
+def _scripts_revision() -> list[str]:
+    output = subprocess.run(
+        ["bash", str(PROJECT_ROOT / "scripts" / "revision")], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert len(output) == 3 and "unknown" not in output, (
+        f"scripts/revision gave {output}: run the tests in a git checkout with at least one commit"
+    )
+    return output
 
 
 def abbreviations() -> dict[str, str]:

@@ -10,6 +10,7 @@ from helpers import PROJECT_ROOT
 
 
 @pytest.mark.slow  # a build with Zensical, in its own virtual environment
+@pytest.mark.builds
 def test_zensical_build_passes_the_fidelity_tests() -> None:
     # scripts/zensical-check is also the command to run by hand; it installs
     # Zensical in .venv-zensical, builds a copy of the sources and runs
