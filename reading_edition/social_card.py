@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """Draw the 1200x630 sharing image (og:image) from the article's title and author
-(mkdocs.yml, read through reading_edition/facts.py).
+(mkdocs.yml, read through reading_edition/facts.py), and the favicon, in the edition's
+colours as the stylesheet writes them (docs/assets/stylesheets/edition.css, light palette):
+the colours are written there once, and these images follow.
 
 Offline and reproducible: Pillow (requirements/dev.in) and the DejaVu
 fonts from Debian's fonts-dejavu-core (scripts/system-packages.txt). No photograph,
 only type. Usage: python -m reading_edition.social_card [OUTPUT.png]
-Default output: docs/assets/images/social-card.png (committed; tests check that
-this script still draws exactly that image).
+Default output: docs/assets/images/social-card.png and favicon.svg beside it
+(committed; tests check that this script still draws exactly those).
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -18,6 +21,7 @@ from reading_edition.facts import load as load_facts
 from PIL import Image, ImageDraw, ImageFont
 
 ROOT = Path(__file__).resolve().parent.parent
+STYLESHEET = ROOT / "docs" / "assets" / "stylesheets" / "edition.css"
 DEFAULT_OUTPUT = ROOT / "docs" / "assets" / "images" / "social-card.png"
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 SERIF_BOLD = FONT_DIR / "DejaVuSerif-Bold.ttf"
@@ -25,11 +29,29 @@ SANS = FONT_DIR / "DejaVuSans.ttf"
 
 WIDTH, HEIGHT = 1200, 630
 MARGIN = 80
-PAPER = (246, 244, 238)  # --edition-note-bg
-INK = (31, 58, 95)  # --md-primary-fg-color
 TEXT = (28, 28, 30)
-MUTED = (88, 88, 96)
-ACCENT = (163, 38, 42)  # --md-accent-fg-color
+# Material's "library" icon, the site's logo, as the favicon draws it.
+FAVICON = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path fill="{ink}" d="M12 8a3 3 0 0 0 3-3 3 3 0 0 0-3-3'
+    ' 3 3 0 0 0-3 3 3 3 0 0 0 3 3m0 3.54C9.64 9.35 6.5 8 3 8v11c3.5 0 6.64 1.35 9 3.54 2.36-2.19 5.5-3.54 9-3.54V8c-3.5'
+    ' 0-6.64 1.35-9 3.54"/></svg>\n'
+)
+
+
+def palette(stylesheet: Path = STYLESHEET) -> dict[str, str]:
+    """The light palette's colours, #rrggbb by custom property, from the stylesheet's first rule."""
+    block = re.search(r"\{([^}]*)\}", stylesheet.read_text(encoding="utf-8")).group(1)
+    colours = dict(re.findall(r"(--[\w-]+):\s*(#[0-9a-fA-F]{6})\s*;", block))
+    needed = ("--md-primary-fg-color", "--md-accent-fg-color", "--edition-note-bg", "--edition-muted")
+    missing = [name for name in needed if name not in colours]
+    if missing:
+        raise SystemExit(f"{stylesheet}: its first rule gives no #rrggbb colour for {', '.join(missing)}")
+    return colours
+
+
+def rgb(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
 
 LABEL = "A READING EDITION"
 
@@ -54,12 +76,15 @@ def draw_card() -> Image.Image:
         if not font.is_file():
             raise SystemExit(f"missing font {font}: install Debian's fonts-dejavu-core")
     facts = load_facts()
-    image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
+    colours = palette()
+    ink, accent = rgb(colours["--md-primary-fg-color"]), rgb(colours["--md-accent-fg-color"])
+    paper, muted = rgb(colours["--edition-note-bg"]), rgb(colours["--edition-muted"])
+    image = Image.new("RGB", (WIDTH, HEIGHT), paper)
     draw = ImageDraw.Draw(image)
 
-    draw.rectangle((0, 0, WIDTH, 24), fill=INK)
+    draw.rectangle((0, 0, WIDTH, 24), fill=ink)
     label_font = ImageFont.truetype(str(SANS), 26)
-    draw.text((MARGIN, 86), LABEL, font=label_font, fill=ACCENT)
+    draw.text((MARGIN, 86), LABEL, font=label_font, fill=accent)
 
     title_font = ImageFont.truetype(str(SERIF_BOLD), 64)
     y = 150
@@ -67,9 +92,9 @@ def draw_card() -> Image.Image:
         draw.text((MARGIN, y), line, font=title_font, fill=TEXT)
         y += 84
 
-    draw.rectangle((MARGIN, y + 30, MARGIN + 120, y + 36), fill=ACCENT)
+    draw.rectangle((MARGIN, y + 30, MARGIN + 120, y + 36), fill=accent)
     author_font = ImageFont.truetype(str(SANS), 36)
-    draw.text((MARGIN, y + 64), facts.author, font=author_font, fill=MUTED)
+    draw.text((MARGIN, y + 64), facts.author, font=author_font, fill=muted)
     return image
 
 
@@ -77,7 +102,9 @@ def main(argv: list[str]) -> int:
     output = Path(argv[1]) if len(argv) > 1 else DEFAULT_OUTPUT
     output.parent.mkdir(parents=True, exist_ok=True)
     draw_card().save(output, format="PNG", optimize=False)
-    print(f"Wrote {output} ({WIDTH}x{HEIGHT})")
+    favicon = output.with_name("favicon.svg")
+    favicon.write_text(FAVICON.format(ink=palette()["--md-primary-fg-color"]), encoding="utf-8")
+    print(f"Wrote {output} ({WIDTH}x{HEIGHT}) and {favicon}")
     return 0
 
 

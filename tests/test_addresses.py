@@ -1,20 +1,20 @@
-"""The site works at every kind of address a fork or copy of this repository gets on GitHub Pages.
+"""The site works at its address, whatever that is: links resolve, the 404 page works at any depth,
+and everything that names an address names SITE_URL (and REPO_URL for the repository).
 
-Each address in helpers.ADDRESSES (a project site under another repository name, a user site at the
-root of <owner>.github.io, a custom domain) is built once per session with its own SITE_URL and
-REPO_URL, editions included, and served under its path as GitHub Pages serves it (404.html for
-every miss). Every page is then checked for what depends on the address.
+Two builds are checked: the session's (a project site, under /<repository>/) and one for helpers.ADDRESSES
+(a custom domain at the root, another owner's repository), built once per session with its own SITE_URL
+and REPO_URL, editions included, as the publish workflow of such a copy would build it.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -22,156 +22,156 @@ from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response
 
 from helpers import (
-    CONTENT_PAGES, CSP_LISTENER, FACTS, OFFLINE_ZIP_NAME, PDF_NAME, SITE_PAGES,
-    AddressSite, broken_links, load, meta, mkdocs_env_default, page_url, parse_pages,
+    CONTENT_PAGES, CSP_LISTENER, EPUB_NAME, OFFLINE_ZIP_NAME, PDF_NAME, SITE_PAGES, AddressSite, broken_links,
+    load, meta, mkdocs_env_default, page_url, parse_pages,
 )
 
 SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 # The owner in mkdocs.yml's default addresses: a build for anyone else must not name it anywhere.
 DEFAULT_OWNER = urlsplit(mkdocs_env_default("repo_url")).path.strip("/").split("/")[0]
 MISSING_PATHS = ["no-such-page", "no/such/deep/page/", "author/no-such-file.html"]
+# Files whose text a reader or a crawler gets, also inside the offline edition and the EPUB.
+TEXT_SUFFIXES = {".html", ".xhtml", ".xml", ".opf", ".ncx", ".txt", ".json", ".js", ".css", ".ris"}
+URL = re.compile(r"https?://[^\s,;)]+")
+# The session's build, and the build for another address (which builds again, so it is marked).
+SITES = ["session", pytest.param("address", marks=pytest.mark.builds)]
 
 
-def expected_address(address_site: AddressSite, built_page: str) -> str:
-    return address_site.address.site_url + built_page.removesuffix("index.html")
+def built_site(request: pytest.FixtureRequest, which: str) -> tuple[str, Path, dict[str, BeautifulSoup]]:
+    """(site URL, folder, parsed pages) of the session's build or the address build."""
+    if which == "address":
+        built: AddressSite = request.getfixturevalue("address_site")
+        return built.address.site_url, built.folder, built.pages
+    return request.getfixturevalue("site_url"), request.getfixturevalue("site"), request.getfixturevalue("html_pages")
 
 
-def printed_from(soup: BeautifulSoup) -> str | None:
-    """The address in the print-only line "Printed from <address>…"."""
-    line = soup.select_one(".edition-print-url")
-    found = re.search(r"Printed from (\S+)", line.get_text()) if line else None
-    return found.group(1).rstrip(",") if found else None
-
-
-@pytest.fixture(scope="session")
-def offline_pages(address_site: AddressSite, tmp_path_factory: pytest.TempPathFactory) -> dict[str, BeautifulSoup]:
-    """The offline edition built for that address, unzipped."""
-    target = tmp_path_factory.mktemp(f"offline-{address_site.name}")
-    with zipfile.ZipFile(address_site.folder / OFFLINE_ZIP_NAME) as archive:
-        archive.extractall(target)
-    (folder,) = target.iterdir()  # the archive holds one folder
-    return parse_pages(folder)
-
-
-@pytest.fixture(scope="session")
-def pdf_text(address_site: AddressSite) -> str:
-    """The PDF edition's text with all whitespace removed, so an address broken across lines still reads whole."""
-    text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", str(address_site.folder / PDF_NAME), "-"],
-        capture_output=True, text=True, check=True,
-    ).stdout
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text with all whitespace and hyphenation removed, so an address broken across lines reads whole."""
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     return re.sub(r"[\s\u00ad\u2010]+", "", text)
+
+
+@pytest.fixture(scope="session")
+def published(address_site: AddressSite) -> dict[str, str]:
+    """The text of every file the address build publishes, archive members included (as archive/member)."""
+    texts = {}
+    for path in sorted(address_site.folder.rglob("*")):
+        name = path.relative_to(address_site.folder).as_posix()
+        if path.suffix in (".zip", ".epub"):
+            with zipfile.ZipFile(path) as archive:
+                texts |= {
+                    f"{name}/{member}": archive.read(member).decode("utf-8")
+                    for member in archive.namelist() if Path(member).suffix in TEXT_SUFFIXES
+                }
+        elif path.suffix == ".pdf":
+            texts[name] = pdf_text(path)
+        elif path.suffix in TEXT_SUFFIXES:
+            texts[name] = path.read_text(encoding="utf-8")
+    return texts
+
+
+@pytest.fixture(scope="session")
+def offline_pages(address_site: AddressSite, published: dict[str, str]) -> dict[str, BeautifulSoup]:
+    """The offline edition's pages, keyed by their path inside its one folder."""
+    prefix = f"{OFFLINE_ZIP_NAME}/"
+    return {
+        name.removeprefix(prefix).split("/", 1)[1]: BeautifulSoup(text, "lxml")
+        for name, text in published.items() if name.startswith(prefix) and name.endswith(".html")
+    }
 
 
 # ---------- The built files ----------
 
 
-def test_every_link_asset_anchor_and_download_resolves(address_site: AddressSite) -> None:
-    site_url = address_site.address.site_url
-    checked, broken = broken_links(address_site.folder, site_url, address_site.pages)
+@pytest.mark.parametrize("which", SITES)
+def test_every_link_asset_anchor_and_download_resolves(request: pytest.FixtureRequest, which: str) -> None:
+    site_url, folder, pages = built_site(request, which)
+    checked, broken = broken_links(folder, site_url, pages)
     assert checked > 20, f"{site_url}: only {checked} internal links were found: the crawler is not looking"
     assert not broken, f"broken internal links at {site_url}:\n" + "\n".join(broken)
-    downloads = {a["href"].rsplit("/", 1)[-1] for a in address_site.pages["edition/index.html"].select("a[download]")}
-    assert {PDF_NAME, OFFLINE_ZIP_NAME} <= downloads, f"{site_url}: 'About this edition' offers {downloads}"
+    # The editions are offered for download (the links themselves were resolved above).
+    for page, offered in (("index.html", {PDF_NAME, EPUB_NAME}), ("edition/index.html", {PDF_NAME, EPUB_NAME, OFFLINE_ZIP_NAME})):
+        downloads = {str(a["href"]).rsplit("/", 1)[-1] for a in pages[page].select("a[download][href]")}
+        assert offered <= downloads, f"{site_url}{page}: downloads {sorted(downloads)}, missing {sorted(offered - downloads)}"
 
 
-@pytest.mark.parametrize("built_page", CONTENT_PAGES)
-def test_page_names_its_own_address(address_site: AddressSite, built_page: str) -> None:
-    soup = address_site.pages[built_page]
-    site_url, expected = address_site.address.site_url, expected_address(address_site, built_page)
-    canonical = soup.find("link", rel="canonical")
-    found = {
-        "canonical": canonical.get("href") if canonical else None,
-        "og:url": meta(soup, "og:url"),
-        "print line": printed_from(soup),
-    }
-    wrong = {what: value for what, value in found.items() if value != expected}
-    assert not wrong, f"{built_page} at {site_url}: expected {expected}, found {wrong}"
-    for key in ("og:image", "twitter:image"):
-        assert (meta(soup, key) or "").startswith(site_url), f"{built_page}: {key} is {meta(soup, key)}, not under {site_url}"
-
-
-def test_citation_forms_and_metadata_name_the_address(address_site: AddressSite) -> None:
-    article, site_url = address_site.pages["index.html"], address_site.address.site_url
-    heading = article.find(id="cite-this-article")
-    assert heading is not None, "the article has no 'Cite this article' section"
-    forms = [block.get_text(" ") for tabs in heading.find_next_siblings(class_="tabbed-set") for block in tabs.select(".tabbed-block")]
-    assert len(forms) >= 4, f"only {len(forms)} citation styles found"
-    not_naming = [form for form in forms if site_url not in form]
-    assert not not_naming, f"citation forms that do not give {site_url}:\n" + "\n".join(not_naming)
-    assert meta(article, "article:author") == site_url + "author/"
-    linked_data = json.loads(article.find("script", type="application/ld+json").string)
-    assert linked_data["url"] == site_url, f"JSON-LD names {linked_data['url']}, not {site_url}"
-
-
-def test_sitemap_and_robots_txt_name_the_address(address_site: AddressSite) -> None:
-    site_url, folder = address_site.address.site_url, address_site.folder
-    locations = {node.text for node in ET.parse(folder / "sitemap.xml").getroot().findall("sm:url/sm:loc", SITEMAP)}
-    expected = {expected_address(address_site, page) for page in CONTENT_PAGES}
-    assert locations == expected, f"sitemap.xml lists {sorted(locations)}, expected {sorted(expected)}"
-    assert gzip.decompress((folder / "sitemap.xml.gz").read_bytes()) == (folder / "sitemap.xml").read_bytes()
+@pytest.mark.parametrize("which", SITES)
+def test_robots_txt_and_sitemap_name_the_address_and_list_every_page(request: pytest.FixtureRequest, which: str) -> None:
+    site_url, folder, _ = built_site(request, which)
     robots = (folder / "robots.txt").read_text(encoding="utf-8")
     sitemaps = re.findall(r"^Sitemap:\s*(\S+)\s*$", robots, flags=re.MULTILINE)
-    assert sitemaps == [site_url + "sitemap.xml"], f"robots.txt at {site_url} names {sitemaps}"
+    assert sitemaps == [site_url + "sitemap.xml"], f"robots.txt at {site_url} names the sitemaps {sitemaps}"
+    assert not re.search(r"^Disallow:\s*/\s*$", robots, flags=re.MULTILINE), f"robots.txt at {site_url} shuts out every crawler"
+    listed = {node.text for node in ET.parse(folder / "sitemap.xml").getroot().findall("sm:url/sm:loc", SITEMAP)}
+    expected = {page_url(site_url, page) for page in CONTENT_PAGES}
+    assert listed == expected, f"sitemap.xml at {site_url}: missing {sorted(expected - listed)}, extra {sorted(listed - expected)}"
 
 
-def test_404_page_links_only_under_the_site_path(address_site: AddressSite) -> None:
-    base_path = urlsplit(address_site.address.site_url).path
-    page = address_site.pages["404.html"]
-    urls = [tag.get("href") or tag.get("src") for tag in page.find_all(["a", "link", "script", "img"])]
-    local = [url for url in urls if url and not url.startswith(("#", "http://", "https://", "data:"))]
-    outside = [url for url in local if not url.startswith(base_path)]
-    assert local and not outside, f"404.html at {base_path} has links that break at other depths: {outside}"
+def test_every_address_on_a_page_follows_site_url(address_site: AddressSite) -> None:
+    site_url, pages = address_site.address.site_url, address_site.pages
+    wrong = []
+    for page in CONTENT_PAGES:
+        soup, expected = pages[page], page_url(site_url, page)
+        canonical, print_line = soup.find("link", rel="canonical"), soup.select_one(".edition-print-url")
+        found = {
+            "canonical": canonical.get("href") if canonical else None,
+            "og:url": meta(soup, "og:url"),
+            "print line": URL.findall(print_line.get_text()) if print_line else None,
+        }
+        wanted = {"canonical": expected, "og:url": expected, "print line": [expected]}
+        wrong += [f"{page}: {what} is {found[what]}, not {wanted[what]}" for what in found if found[what] != wanted[what]]
+        wrong += [f"{page}: {key} is {meta(soup, key)}" for key in ("og:image", "twitter:image")
+                  if not (meta(soup, key) or "").startswith(site_url)]
+    article = pages["index.html"]
+    heading = article.find(id="cite-this-article")
+    forms = [block.get_text(" ") for block in heading.find_all_next(class_="tabbed-block")] if heading else []
+    if not forms:
+        wrong.append("the article shows no citation forms")
+    wrong += [f"citation form without {site_url}: {form}" for form in forms if site_url not in form]
+    linked_data = json.loads(article.find("script", type="application/ld+json").string)
+    if linked_data.get("url") != site_url:
+        wrong.append(f"JSON-LD url is {linked_data.get('url')}")
+    assert not wrong, f"addresses that do not follow SITE_URL={site_url}:\n" + "\n".join(wrong)
 
 
-def test_every_repository_link_names_repo_url(
-    address_site: AddressSite, offline_pages: dict[str, BeautifulSoup]
-) -> None:
+def test_every_repository_link_names_repo_url(address_site: AddressSite, offline_pages: dict[str, BeautifulSoup]) -> None:
     repo_url = address_site.address.repo_url
-    repo_host = urlsplit(repo_url).netloc
     pages = {**address_site.pages, **{f"offline/{name}": soup for name, soup in offline_pages.items()}}
-    wrong, header_links = [], set()
+    wrong, without_header_link = [], []
     for name, soup in pages.items():
         for link in soup.find_all("a", href=True):
             href = str(link["href"])
-            if urlsplit(href).netloc == repo_host and href != repo_url and not href.startswith(repo_url + "/"):
+            if urlsplit(href).netloc == urlsplit(repo_url).netloc and href != repo_url and not href.startswith(repo_url + "/"):
                 wrong.append(f"{name}: {href}")
-        if soup.select_one(f".md-header a.md-source[href='{repo_url}']"):
-            header_links.add(name)
+        if not soup.select_one(f".md-header a.md-source[href='{repo_url}']"):
+            without_header_link.append(name)
     assert not wrong, f"links to a repository other than {repo_url}:\n" + "\n".join(wrong)
-    assert header_links == set(pages), f"pages whose header does not link {repo_url}: {sorted(set(pages) - header_links)}"
+    assert not without_header_link, f"pages whose header does not link {repo_url}: {without_header_link}"
     for name in ("edition/index.html", "offline/edition.html"):
         in_text = [a["href"] for a in pages[name].select("article a[href]") if str(a["href"]).startswith(repo_url)]
         assert in_text, f"{name}: 'About this edition' does not link the repository {repo_url}"
 
 
-def test_nothing_published_names_the_default_owner(
-    address_site: AddressSite, pdf_text: str, offline_pages: dict[str, BeautifulSoup]
-) -> None:
-    mentions = [
-        path.relative_to(address_site.folder).as_posix()
-        for path in sorted(address_site.folder.rglob("*"))
-        if path.suffix in (".html", ".xml", ".txt", ".json", ".js", ".ris") and DEFAULT_OWNER in path.read_text(encoding="utf-8")
-    ]
-    mentions += [f"offline/{name}" for name, soup in offline_pages.items() if DEFAULT_OWNER in str(soup)]
-    if DEFAULT_OWNER in pdf_text:
-        mentions.append(PDF_NAME)
+def test_nothing_published_names_the_default_owner(address_site: AddressSite, published: dict[str, str]) -> None:
+    assert len(published) > 20, f"only {len(published)} published files were read: {sorted(published)}"
+    mentions = [name for name, text in published.items() if DEFAULT_OWNER in text]
     assert not mentions, f"built for {address_site.address.site_url}, yet these name {DEFAULT_OWNER!r}: {mentions}"
 
 
-def test_pdf_and_offline_edition_name_the_address(
-    address_site: AddressSite, pdf_text: str, offline_pages: dict[str, BeautifulSoup]
+def test_the_pdf_epub_and_offline_editions_name_the_address(
+    address_site: AddressSite, published: dict[str, str], offline_pages: dict[str, BeautifulSoup]
 ) -> None:
     site_url = address_site.address.site_url
-    assert site_url in pdf_text, f"the PDF built for {site_url} does not give that address"
-    offline_edition = offline_pages["edition.html"]
-    assert offline_edition.find("a", href=site_url), f"the offline edition does not link the web edition at {site_url}"
+    assert site_url in published[PDF_NAME], f"the PDF built for {site_url} does not give that address"
+    epub_texts = [text for name, text in published.items() if name.startswith(f"{EPUB_NAME}/") and name.endswith(".xhtml")]
+    assert any(site_url in text for text in epub_texts), f"the EPUB built for {site_url} does not give that address"
+    assert offline_pages["edition.html"].find("a", href=site_url), f"the offline edition does not link the web edition at {site_url}"
     canonical = offline_pages["index.html"].find("link", rel="canonical")
     # The offline plugin writes .html addresses, and index.html is served at the web edition too.
     assert canonical is not None and canonical["href"] == site_url + "index.html", f"offline canonical: {canonical}"
 
 
-# ---------- In a browser, served as GitHub Pages serves it ----------
+# ---------- In a browser, served as GitHub Pages serves it (404.html for every miss) ----------
 
 
 class Watch:
@@ -210,7 +210,7 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
 
 
 @pytest.mark.parametrize("built_page", SITE_PAGES)
-def test_page_loads_with_no_error_csp_violation_or_failed_request(
+def test_page_loads_at_the_address_with_no_error_csp_violation_or_failed_request(
     context: BrowserContext, served_address_site: str, built_page: str
 ) -> None:
     page = context.new_page()
@@ -218,42 +218,26 @@ def test_page_loads_with_no_error_csp_violation_or_failed_request(
     url = page_url(served_address_site, built_page)
     load(page, url)
     assert page.locator("h1").first.is_visible(), f"{url} shows no heading"
-    if built_page == "index.html":
-        heading = page.locator("h1").first.inner_text().strip()
-        assert heading == FACTS.title, f"{url} is headed {heading!r}, not the essay's title"
     assert not watch.report(), f"{url}:\n" + "\n".join(watch.report())
 
 
 @pytest.mark.parametrize("missing", MISSING_PATHS)
 def test_a_missing_address_at_any_depth_gets_the_styled_404_page_with_working_links(
-    context: BrowserContext, served_address_site: str, missing: str
+    context: BrowserContext, served_site: str, html_pages: dict[str, BeautifulSoup], missing: str
 ) -> None:
+    # The session's site is served under its project path, where a link that is relative, or absolute
+    # without that path, breaks; a site at the root of its domain would hide the second kind.
     page = context.new_page()
     watch = Watch(page, expected_status=404)
-    url = served_address_site + missing
+    url = served_site + missing
     load(page, url, status=404)
-    assert page.locator("h1").first.inner_text() == "Page not found", f"{url} does not show the 404 page"
+    heading = html_pages["404.html"].find("h1").get_text()
+    assert page.locator("h1").first.inner_text() == heading, f"{url} does not show the site's 404.html"
     position = page.eval_on_selector(".md-header", "el => getComputedStyle(el).position")
     assert position == "sticky", f"the 404 page at {url} lost its stylesheet (header is {position})"
     assert not watch.report(), f"{url}:\n" + "\n".join(watch.report())
     targets = page.eval_on_selector_all("article a[href]", "links => links.map(a => a.href)")
-    assert len(targets) >= 3, f"the 404 page at {url} offers {targets}"
+    assert served_site in targets, f"the 404 page at {url} does not link the article at {served_site}: {targets}"
     for target in targets:
         answer = context.request.get(target)
         assert answer.ok, f"the 404 page at {url} links {target}, which answers {answer.status}"
-        assert "Page not found" not in answer.text(), f"the 404 page at {url} links {target}, itself a missing page"
-
-
-def test_search_finds_astana(context: BrowserContext, served_address_site: str) -> None:
-    page = context.new_page()
-    page.goto(served_address_site, wait_until="networkidle")
-    page.locator(".md-search__input").click()
-    page.keyboard.type("Astana")
-    # The article's result: other pages (a glossary entry) may mention Astana too, and rank first.
-    article = page.locator(f"a[href^='{served_address_site}?']")
-    result = page.locator(".md-search-result__item", has=page.locator("mark", has_text="Astana")).filter(has=article).first
-    result.wait_for(timeout=15_000)
-    result.locator("a").first.click()
-    page.wait_for_url(re.compile(r"#p-\d+$"), timeout=10_000)
-    assert page.url.startswith(served_address_site), f"the search result led away from the site: {page.url}"
-    assert "Astana" in page.locator(f"p#{page.url.rsplit('#', 1)[1]}").inner_text()

@@ -1,182 +1,158 @@
-"""What the edition says about itself: the source of the text, its fingerprint, change notes, rights,
-the revision on every page, and metadata that names who wrote each page."""
+"""The facts the edition states about itself hold: the copies it names, the fingerprint and byte count of the
+text as received, the counts in its change notes, its revision and revision dates, who wrote each page.
+
+Only facts are checked (addresses, hashes, counts, dates, link targets, ids), never the sentences around
+them: the editors may reword any note, and these tests fail only when a stated fact becomes false.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import subprocess
 from datetime import date as Date
+from itertools import takewhile
 from pathlib import Path
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 
 from helpers import (
-    FACTS, MATCHING_COPY, OTHER_COPY, PROJECT_ROOT, REFERENCE_TEXT, Reference, normalize, resolve, revision,
+    FACTS, MATCHING_COPY, OTHER_COPY, PROJECT_ROOT, REFERENCE_TEXT, Reference, mkdocs_env_default, normalize, resolve,
+    revision,
 )
 
-AUTHOR = FACTS.author
 NBSP = "\u00a0"
 
 
-def edition_text(html_pages: dict[str, BeautifulSoup]) -> str:
-    return normalize(html_pages["edition/index.html"].select_one("article.md-content__inner").get_text(" "))
+def edition_page(html_pages: dict[str, BeautifulSoup]) -> Tag:
+    content = html_pages["edition/index.html"].select_one("article.md-content__inner")
+    assert content is not None, "'About this edition' has no content area"
+    return content
 
 
-def section(page: BeautifulSoup, heading_id: str) -> str:
-    """The text from a heading to the next heading of its level or higher."""
+def section(page: Tag, heading_id: str) -> list[Tag]:
+    """The blocks from the heading with this id up to the next heading of its level."""
     heading = page.find(id=heading_id)
-    assert heading is not None, f"no #{heading_id} on the page"
-    parts = []
-    for sibling in heading.find_next_siblings(True):
-        if sibling.name in ("h1", "h2"):
-            break
-        if "edition-print-url" not in (sibling.get("class") or []):  # the print-only address line
-            parts.append(sibling.get_text(" "))
-    return normalize(" ".join(parts))
+    assert heading is not None, f"'About this edition' has no #{heading_id} section"
+    return list(takewhile(lambda block: block.name != heading.name, heading.find_next_siblings(True)))
+
+
+def stated_numbers(text: str) -> set[int]:
+    """The whole numbers a note states, written as digits with or without thousands commas (not U+ code points)."""
+    return {int(n.replace(",", "")) for n in re.findall(r"(?<![\w+])\d{1,3}(?:,\d{3})+(?!\d)|(?<![\w+])\d+(?!\d)", text)}
 
 
 # ---------- Source of the text ----------
 
 
-def test_edition_page_names_both_copies_and_how_they_relate(html_pages: dict[str, BeautifulSoup]) -> None:
-    source = section(html_pages["edition/index.html"], "source-of-the-text")
-    for claim in (
-        MATCHING_COPY,
-        OTHER_COPY,
-        "the text as received matches this copy",
-        "a different version",
-        "straight apostrophes",
-        "Lead: President Xi Jinping's recent diplomatic efforts",
-        "Neither site was read live",
-        "stored copies",
-        "could not be compared",
-        "not confirmed",
-        "Jul. 4, 2024",
-        "the 70th anniversary of the Five Principles this year",
-        "not a date of publication",
-    ):
-        assert claim in source, f"'Source of the text' does not say: {claim!r}"
-    assert source.index(MATCHING_COPY) < source.index("matches this copy") < source.index(OTHER_COPY), (
-        "'matches this copy' should follow the cnfocus.com address, before the other copy's"
-    )
+def test_edition_page_and_cite_note_name_both_copies(html_pages: dict[str, BeautifulSoup], article: BeautifulSoup) -> None:
+    # Which copy the text matches is stated as data too: mkdocs.yml's citation record and the JSON-LD isBasedOn.
+    assert mkdocs_env_default("extra")["citation"]["source_copy"] == MATCHING_COPY, "mkdocs.yml cites another copy"
+    page = edition_page(html_pages)
+    named = normalize(page.get_text(" ")) + " " + " ".join(a["href"] for a in page.find_all("a", href=True))
+    cite_note = normalize(" ".join(p.get_text(" ") for p in article.select("#cite-this-article ~ p.cite-note")))
+    for where, text in (("'About this edition'", named), ("the article's citation note", cite_note)):
+        missing = [copy for copy in (MATCHING_COPY, OTHER_COPY) if copy not in text]
+        assert not missing, f"{where} does not name the copy at {missing}"
 
 
-def test_cite_note_names_both_copies(article: BeautifulSoup) -> None:
-    note = normalize(" ".join(p.get_text(" ") for p in article.select("#cite-this-article ~ p.cite-note")))
-    for claim in (MATCHING_COPY, OTHER_COPY, "matches", "not known"):
-        assert claim in note, f"the cite note does not say {claim!r}"
-
-
-def test_edition_page_says_who_wrote_what(html_pages: dict[str, BeautifulSoup]) -> None:
-    source = section(html_pages["edition/index.html"], "source-of-the-text")
-    assert "The standfirst, the two photo captions and the author note are given as they came with the text" in source
-    assert "may be the outlet’s rather than the author’s" in source
-
-
-# ---------- Fingerprint ----------
-
-
-def test_edition_page_gives_the_sha256_of_the_text_as_received(html_pages: dict[str, BeautifulSoup]) -> None:
-    data = REFERENCE_TEXT.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    source = section(html_pages["edition/index.html"], "source-of-the-text")
-    assert digest in source, f"'Source of the text' does not give the SHA-256 of tests/source.txt, {digest}"
-    assert f"{len(data):,} bytes" in source, f"'Source of the text' does not give the size, {len(data):,} bytes"
-    assert "sha256sum source.txt" in source, "no line on how a reader checks the fingerprint"
-
-
-def test_readers_can_download_the_exact_bytes_the_fingerprint_is_of(
+def test_edition_page_gives_the_sha256_and_size_of_the_file_it_links(
     html_pages: dict[str, BeautifulSoup], site: Path, site_url: str
 ) -> None:
-    reference = REFERENCE_TEXT.read_bytes()
-    assert (PROJECT_ROOT / "docs" / "source.txt").read_bytes() == reference, (
-        "docs/source.txt is not a byte-for-byte copy of tests/source.txt: copy it again"
+    data = REFERENCE_TEXT.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    page = edition_page(html_pages)
+    text = normalize(page.get_text(" "))
+    hashes = re.findall(r"\b[0-9a-fA-F]{64}\b", text)
+    assert hashes and {h.lower() for h in hashes} == {digest}, (
+        f"'About this edition' gives the SHA-256 {hashes or 'nowhere'}; docs/source.txt's is {digest}"
     )
-    links = [a["href"] for a in html_pages["edition/index.html"].select("article a[href]") if a["href"].endswith("source.txt")]
-    assert links, "About this edition does not link the text as received (source.txt)"
-    target, _ = resolve(site, site_url, "edition/index.html", links[0])
-    assert target.read_bytes() == reference, f"{links[0]} is not the text as received"
+    sizes = {int(n.replace(",", "")) for n in re.findall(r"\b(\d[\d,]*)\s*bytes\b", text)}
+    assert sizes == {len(data)}, f"'About this edition' gives the size as {sizes or 'nothing'} bytes; it is {len(data)}"
+    links = [a["href"] for a in page.find_all("a", href=True) if a["href"].endswith("source.txt")]
+    assert links, "'About this edition' does not link the file its fingerprint is of (source.txt)"
+    for link in links:
+        target, _ = resolve(site, site_url, "edition/index.html", link)
+        assert target.is_file() and target.read_bytes() == data, f"{link} is not docs/source.txt byte for byte"
 
 
-# ---------- Change notes ----------
+# ---------- What this edition changed ----------
 
 
-def test_change_notes_match_the_bytes_of_the_source(html_pages: dict[str, BeautifulSoup]) -> None:
+def test_change_notes_give_the_no_break_space_counts_of_the_source(html_pages: dict[str, BeautifulSoup]) -> None:
     text = REFERENCE_TEXT.read_text(encoding="utf-8")
-    alone = [line for line in text.splitlines() if line == NBSP]
-    between_words = text.count(NBSP) - len(alone)
-    changes = section(html_pages["edition/index.html"], "what-this-edition-changed")
-    assert f"{text.count(NBSP)} no-break spaces" in changes
-    assert f"{between_words} stand between words" in changes
-    assert f"{len(alone)} stands alone on a line" in changes and "that line is dropped" in changes
-    doubled = text.count(NBSP + NBSP) + text.count(NBSP + " ") + text.count(" " + NBSP)
-    assert doubled == 0 and "none of them doubled" in changes, "the note on doubled no-break spaces is not true"
+    alone = sum(1 for line in text.splitlines() if line == NBSP)
+    counts = {text.count(NBSP), text.count(NBSP) - alone} | ({alone} if alone else set())
+    notes = [
+        normalize(item.get_text(" "))
+        for block in section(edition_page(html_pages), "what-this-edition-changed")
+        for item in block.find_all("li") or [block]
+        if re.search(r"no-break|U\+00A0", item.get_text(), re.IGNORECASE)
+    ]
+    assert notes, "'About this edition' has no note on the no-break spaces (U+00A0) of the text as received"
+    for note in notes:
+        assert stated_numbers(note) == counts, (
+            f"the note on no-break spaces states the numbers {sorted(stated_numbers(note))}; docs/source.txt has "
+            f"{text.count(NBSP)} in all, {alone} alone on a line (expected exactly {sorted(counts)}):\n  {note}"
+        )
 
 
-def test_repeated_standfirst_is_shown_as_the_body_paragraph_it_is(
-    article: BeautifulSoup, reference: Reference
-) -> None:
-    repeated = article.find(id="p-14")
-    assert repeated is not None, "the article has no #p-14"
-    words = [text for text in repeated.find_all(string=True) if not text.find_parent(class_="para-number")]
-    assert normalize(" ".join(words)).startswith(reference.standfirst), "#p-14 is not the repeated standfirst"
-    assert article.select(".pull-quote") == [], "the repeated standfirst is still styled as a pull quote"
-    assert repeated.get("class") == article.find(id="p-13").get("class"), (
-        f"#p-14 has classes {repeated.get('class')}, other body paragraphs {article.find(id='p-13').get('class')}"
-    )
-
-
-def test_numbering_note_says_what_the_article_numbers(
+def test_notes_give_the_paragraph_count_and_only_addresses_that_exist(
     html_pages: dict[str, BeautifulSoup], article: BeautifulSoup
 ) -> None:
-    # Which paragraphs carry which number, and which none, is checked in test_reader.py: here, that the note says so.
     count = len(article.select(".para-number"))
-    changes = section(html_pages["edition/index.html"], "what-this-edition-changed")
-    assert f"The {count} paragraphs of the body are numbered 1 to {count}" in changes, changes
-    assert "paragraph 14, the repeated standfirst, is numbered" in changes
-    assert "The title, the standfirst, the photo captions and the author note are not numbered" in changes
+    notes = [
+        (page, block)
+        for page in ("index.html", "edition/index.html")
+        for block in html_pages[page].select("article li, article p")
+        if any(re.fullmatch(r"#p-\w+", code.get_text()) for code in block.find_all("code"))
+    ]
+    assert notes, "no note tells readers a paragraph's address (#p-N)"
+    for page, note in notes:
+        text = normalize(note.get_text(" "))
+        assert count in stated_numbers(text), f"{page}: a note on paragraph numbers does not give their count, {count}: {text}"
+        for code in note.find_all("code"):
+            anchor = code.get_text().removeprefix("#")
+            assert not anchor.startswith("p-") or article.find(id=anchor), f"{page} names #{anchor}, which the article lacks"
 
 
-# ---------- Rights ----------
-
-
-def test_no_page_claims_a_copyright_or_names_a_publisher(html_pages: dict[str, BeautifulSoup]) -> None:
-    assert not re.search(r"^copyright\s*:", (PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.MULTILINE)
-    for path, page in html_pages.items():
-        text = normalize(page.get_text(" ")).casefold()
-        for claim in ("©", "(c)", "copyright", "all rights reserved", "original publisher"):
-            assert claim not in text, f"{path} says {claim!r}"
-
-
-def test_rights_section_says_what_the_edition_does_and_links_the_issue_tracker(
-    html_pages: dict[str, BeautifulSoup],
-) -> None:
-    page = html_pages["edition/index.html"]
-    rights = section(page, "rights")
-    for claim in ("reproduces the essay for reading and citation", "claims no rights", "reproduces no photographs"):
-        assert claim in rights, f"'Rights' does not say {claim!r}"
-    links = [a["href"] for a in page.find(id="rights").find_next("p").find_all("a", href=True)]
-    assert any(re.fullmatch(r"https://github\.com/[^/]+/[^/]+/issues", href) for href in links), (
-        f"'Rights' does not link the repository's issue tracker: {links}"
+def test_repeated_standfirst_is_shown_as_the_body_paragraph_it_is(article: BeautifulSoup, reference: Reference) -> None:
+    repeated, neighbour = article.find(id="p-14"), article.find(id="p-13")
+    assert repeated is not None and neighbour is not None, "the article has no #p-13 or #p-14"
+    words = [text for text in repeated.find_all(string=True) if not text.find_parent(class_="para-number")]
+    assert normalize(" ".join(words)).startswith(reference.standfirst), "#p-14 is not the repeated standfirst"
+    assert repeated.get("class") == neighbour.get("class") and not article.select(".pull-quote"), (
+        f"#p-14 is styled apart ({repeated.get('class')}) from the other body paragraphs ({neighbour.get('class')})"
     )
 
 
-# ---------- Revision ----------
+# ---------- Rights, the repository, revisions ----------
+
+
+def test_edition_claims_no_copyright() -> None:
+    # With no `copyright` in mkdocs.yml the theme writes no rights line in any page's footer.
+    config = (PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert not re.search(r"^copyright\s*:", config, re.MULTILINE), "mkdocs.yml sets `copyright`: the edition claims no rights"
+
+
+def test_edition_page_links_the_repository_its_history_and_issue_tracker(html_pages: dict[str, BeautifulSoup]) -> None:
+    repo_url = mkdocs_env_default("repo_url")
+    links = {a["href"] for a in edition_page(html_pages).find_all("a", href=True)}
+    missing = {repo_url, f"{repo_url}/issues", f"{repo_url}/commits/main"} - links
+    assert not missing, f"'About this edition' does not link {sorted(missing)}"
 
 
 def test_every_page_footer_names_the_revision_and_the_issue_tracker(html_pages: dict[str, BeautifulSoup]) -> None:
     date, commit = revision()
+    repo_url = mkdocs_env_default("repo_url")
     for path, page in html_pages.items():
         line = page.select_one("footer .edition-revision")
         assert line is not None, f"{path}: the footer names no revision"
-        assert normalize(line.get_text(" ")) == f"Revision {date}, commit {commit}", (
-            f"{path}: footer says {normalize(line.get_text(' '))!r}, the checkout is {date} {commit}"
-        )
-        contact = page.select_one("footer .edition-contact a[href$='/issues']")
-        assert contact is not None, f"{path}: the footer does not link the issue tracker"
+        text = normalize(line.get_text(" "))
+        assert date in text and commit in text, f"{path}: footer says {text!r}, the checkout's revision is {date} {commit}"
+        assert line.find("a", href=f"{repo_url}/commit/{commit}"), f"{path}: the footer does not link commit {commit}"
+        assert page.select_one(f"footer a[href='{repo_url}/issues']"), f"{path}: the footer does not link the issue tracker"
 
 
 def test_revision_outside_a_git_checkout_is_unknown_rather_than_guessed(project_copy: Path) -> None:
@@ -184,55 +160,33 @@ def test_revision_outside_a_git_checkout_is_unknown_rather_than_guessed(project_
     output = subprocess.run(
         ["bash", str(project_copy / "scripts" / "revision")], capture_output=True, text=True, check=True, env=env
     ).stdout.split()
-    assert output == ["unknown", "unknown"], f"scripts/revision outside git says {output}"
+    assert output == ["unknown"] * 3, f"scripts/revision outside git says {output}, not date, commit and time unknown"
 
 
-def test_revisions_list_is_dated_from_the_history(html_pages: dict[str, BeautifulSoup]) -> None:
-    page = html_pages["edition/index.html"]
-    heading = page.find(id="revisions")
-    assert heading is not None, "About this edition has no 'Revisions' section"
-    entries = [normalize(item.get_text(" ")) for item in heading.find_next("ul").find_all("li", recursive=False)]
-    assert entries, "the Revisions list is empty"
+def test_revisions_are_commit_days_newest_first_ending_at_this_revision(html_pages: dict[str, BeautifulSoup]) -> None:
+    entries = [normalize(item.get_text(" ")) for block in section(edition_page(html_pages), "revisions")
+               for item in block.select(":scope > li")]
     dates = []
     for entry in entries:
-        found = re.match(r"(\d{4}-\d\d-\d\d)\. \S", entry)
-        assert found, f"a revision does not start with its date: {entry[:60]}"
-        dates.append(Date.fromisoformat(found.group(1)))
-    assert dates == sorted(dates, reverse=True), f"revisions are not newest first: {dates}"
-    current = Date.fromisoformat(revision()[0])
-    assert dates[0] <= current, f"the newest revision listed, {dates[0]}, is after this revision's date {current}"
-    # Each date is a day on which a commit was made, where the checkout's history reaches back that far.
+        found = re.search(r"\b\d{4}-\d\d-\d\d\b", entry)
+        assert found, f"a listed revision gives no date (YYYY-MM-DD): {entry[:60]}"
+        dates.append(Date.fromisoformat(found.group()))
+    assert dates, "the Revisions list is empty"
+    assert dates == sorted(dates, reverse=True), f"revisions are not newest first: {[str(d) for d in dates]}"
+    current = revision()[0]
+    assert str(dates[0]) == current, f"the newest revision listed is {dates[0]}, but this revision is dated {current}"
     log = subprocess.run(["git", "log", "--format=%cs"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True)
     commit_days = {Date.fromisoformat(day) for day in log.stdout.split()}
-    for day in dates:
-        if day >= min(commit_days):
-            assert day in commit_days, f"no commit was made on {day}, the date of a listed revision"
+    # Where the checkout's history reaches back that far (a shallow clone may not), each date is a commit's day.
+    invented = [str(day) for day in dates if day >= min(commit_days) and day not in commit_days]
+    assert not invented, f"no commit was made on {invented}, listed as revision dates"
 
 
-# ---------- Metadata ----------
-
-
-def test_only_the_article_names_mahoney_as_its_author(html_pages: dict[str, BeautifulSoup]) -> None:
+def test_only_the_article_names_its_author_as_the_pages_author(html_pages: dict[str, BeautifulSoup]) -> None:
     for path, page in html_pages.items():
         tag = page.find("meta", attrs={"name": "author"})
         author = tag.get("content") if tag else None
         if path == "index.html":
-            assert author == AUTHOR, f"the article's meta author is {author!r}"
+            assert author == FACTS.author, f"the article's meta author is {author!r}, not {FACTS.author!r}"
         else:
-            assert author != AUTHOR, f"{path} was written by the editors, but its meta author is {author!r}"
-
-
-def test_article_json_ld_is_a_republication_of_the_matching_copy(article: BeautifulSoup, site_url: str) -> None:
-    data = json.loads(article.find("script", type="application/ld+json").string)
-    assert data["isBasedOn"]["url"] == MATCHING_COPY, f"isBasedOn is {data.get('isBasedOn')}"
-    assert data["isPartOf"] == {"@type": "WebSite", "name": data["isPartOf"]["name"], "url": site_url}
-    assert data["author"]["name"] == AUTHOR
-    assert not [key for key in json.dumps(data).split('"') if "date" in key.lower()], "the JSON-LD gives a date"
-
-
-def test_how_the_site_is_built_speaks_to_readers(html_pages: dict[str, BeautifulSoup]) -> None:
-    built = section(html_pages["edition/index.html"], "how-this-site-is-built")
-    sentences = [s for s in re.split(r"(?<=\.)\s+", built) if s]
-    assert len(sentences) <= 3, f"'How this site is built' has {len(sentences)} sentences; the details belong in the README"
-    for claim in ("no tracking", "nothing from any other host", "fingerprint"):
-        assert claim in built, f"'How this site is built' does not say {claim!r}"
+            assert author != FACTS.author, f"{path} was written by the editors, but its meta author is {author!r}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict
 from fnmatch import fnmatch
 
@@ -12,9 +11,9 @@ from helpers import FACTS, PROJECT_ROOT, Reference, project_files
 
 HOME = "mkdocs.yml"
 # Prose may name the essay and its author: Markdown cannot read mkdocs.yml (Zensical
-# runs no hooks), and the article's title line and the author's biography are the
-# author's own words, as is the text as received (docs/source.txt is its published copy).
-PROSE = ["docs/*.md", "README.md", "tests/source.txt", "docs/source.txt"]
+# runs no hooks), and the author's own text (docs/source.txt as received, docs/index.md
+# as published) has its title line and biography.
+PROSE = ["docs/*.md", "README.md", "docs/source.txt"]
 ALLOWED = {
     "title": PROSE,
     "author": PROSE,
@@ -50,7 +49,7 @@ def test_each_fact_is_written_only_in_mkdocs_yml() -> None:
     strays = stray_copies(project_texts())
     assert not strays, (
         "facts written outside mkdocs.yml: read them from config.extra (templates) or "
-        "scripts/edition_facts.py (scripts, tests) instead:\n" + "\n".join(strays)
+        "reading_edition/facts.py (scripts, tests) instead:\n" + "\n".join(strays)
     )
 
 
@@ -71,30 +70,3 @@ def test_facts_agree_with_the_text_as_received(reference: Reference) -> None:
     for affiliation in FACTS.affiliations:
         name = affiliation.split(",")[0]
         assert name in reference.bio, f"the author's biography does not name the affiliation {name!r}"
-
-
-def layout_table() -> dict[str, str]:
-    """The README's layout table: each backticked path of the first column, to its row's description."""
-    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    rows = readme.split("| path | what it is |", 1)[1].split("\n\n", 1)[0].splitlines()[2:]
-    table = {}
-    for row in rows:
-        _, paths, description, _ = row.split("|")
-        for path in re.findall(r"`([^`]+)`", paths):
-            table[path] = description
-    return table
-
-
-def test_readme_layout_names_every_top_level_path_and_script() -> None:
-    table = layout_table()
-    files = project_files()
-    top_level = {name.split("/")[0] + ("/" if "/" in name else "") for name in files}
-    unnamed = sorted(
-        entry for entry in top_level - {"README.md", ".gitignore"} if not any(path.startswith(entry) for path in table)
-    )
-    assert not unnamed, f"README.md's layout table does not name: {', '.join(unnamed)}"
-    gone = sorted(path for path in table if not (PROJECT_ROOT / path).exists())
-    assert not gone, f"README.md's layout table names paths the tree does not have: {', '.join(gone)}"
-    scripts = {name.removeprefix("scripts/") for name in files if name.startswith("scripts/")}
-    described = set(re.findall(r"`([^`]+)`", table["scripts/"]))
-    assert scripts <= described, f"README.md's scripts/ row does not name: {', '.join(sorted(scripts - described))}"
