@@ -127,9 +127,11 @@ def absolute_links(content: Tag, base_url: str) -> None:
             del link["download"]
 
 
-def source_section(site: Path, base_url: str) -> list[Tag]:
-    """The edition page's own statement of where the text comes from."""
+def source_section(site: Path) -> list[Tag]:
+    """The edition page's own statement of where the text comes from, its links made absolute
+    against that page's own address (a relative link there is relative to edition/, not the root)."""
     page = read_page(find_edition_page(site))
+    base_url = canonical_url(page)
     heading = page.find(id=SOURCE_SECTION_ID)
     if heading is None:
         raise EditionBuildError(f"'About this edition' has no #{SOURCE_SECTION_ID} section")
@@ -195,5 +197,5 @@ def load(site: Path) -> BuiltArticle:
         author=meta_content(page, "author"),
         description=meta_content(page, "description"),
         url=url,
-        source=source_section(site, url),
+        source=source_section(site),
     )
