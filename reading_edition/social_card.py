@@ -72,6 +72,16 @@ def wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
 
 
 def draw_card() -> Image.Image:
+    """The 1200x630 sharing image."""
+    return draw(WIDTH, HEIGHT, scale=1.0)
+
+
+def draw_cover() -> Image.Image:
+    """The EPUB's portrait cover (1600x2560, the 1:1.6 of most reading systems' covers), the card's design."""
+    return draw(1600, 2560, scale=2.0)
+
+
+def draw(width: int, height: int, scale: float) -> Image.Image:
     for font in (SERIF_BOLD, SANS):
         if not font.is_file():
             raise SystemExit(f"missing font {font}: install Debian's fonts-dejavu-core")
@@ -79,22 +89,28 @@ def draw_card() -> Image.Image:
     colours = palette()
     ink, accent = rgb(colours["--md-primary-fg-color"]), rgb(colours["--md-accent-fg-color"])
     paper, muted = rgb(colours["--edition-note-bg"]), rgb(colours["--edition-muted"])
-    image = Image.new("RGB", (WIDTH, HEIGHT), paper)
+    image = Image.new("RGB", (width, height), paper)
     draw = ImageDraw.Draw(image)
+    margin = round(MARGIN * scale)
 
-    draw.rectangle((0, 0, WIDTH, 24), fill=ink)
-    label_font = ImageFont.truetype(str(SANS), 26)
-    draw.text((MARGIN, 86), LABEL, font=label_font, fill=accent)
+    def size(points: float) -> int:
+        return round(points * scale)
 
-    title_font = ImageFont.truetype(str(SERIF_BOLD), 64)
-    y = 150
-    for line in wrap(facts.title, title_font, WIDTH - 2 * MARGIN):
-        draw.text((MARGIN, y), line, font=title_font, fill=TEXT)
-        y += 84
+    draw.rectangle((0, 0, width, size(24)), fill=ink)
+    label_font = ImageFont.truetype(str(SANS), size(26))
+    # The cover sets the title a third of the way down, the card near the top.
+    y = size(86) if height < width else height // 3 - size(64)
+    draw.text((margin, y), LABEL, font=label_font, fill=accent)
 
-    draw.rectangle((MARGIN, y + 30, MARGIN + 120, y + 36), fill=accent)
-    author_font = ImageFont.truetype(str(SANS), 36)
-    draw.text((MARGIN, y + 64), facts.author, font=author_font, fill=muted)
+    title_font = ImageFont.truetype(str(SERIF_BOLD), size(64))
+    y += size(64)
+    for line in wrap(facts.title, title_font, width - 2 * margin):
+        draw.text((margin, y), line, font=title_font, fill=TEXT)
+        y += size(84)
+
+    draw.rectangle((margin, y + size(30), margin + size(120), y + size(36)), fill=accent)
+    author_font = ImageFont.truetype(str(SANS), size(36))
+    draw.text((margin, y + size(64)), facts.author, font=author_font, fill=muted)
     return image
 
 
