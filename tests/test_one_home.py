@@ -12,8 +12,8 @@ from helpers import FACTS, PROJECT_ROOT, Reference, project_files
 HOME = "mkdocs.yml"
 # Prose may name the essay and its author: Markdown cannot read mkdocs.yml (Zensical
 # runs no hooks), and the author's own text (docs/source.txt as received, docs/index.md
-# as published) has its title line and biography.
-PROSE = ["docs/*.md", "README.md", "docs/source.txt"]
+# as published) has its title line and biography; LICENSE names the essay it does not cover.
+PROSE = ["docs/*.md", "README.md", "LICENSE", "docs/source.txt"]
 ALLOWED = {
     "title": PROSE,
     "author": PROSE,

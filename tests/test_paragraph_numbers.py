@@ -1,4 +1,6 @@
-"""The paragraph-numbering Markdown extension (src/reading_edition.paragraphs.py), on plain Python-Markdown."""
+"""The paragraph-numbering Markdown extension (reading_edition/paragraphs.py) on plain Python-Markdown: which
+paragraphs it numbers, and the written ids it keeps or refuses. Its markup in the built article is checked in
+test_reader.py."""
 
 from __future__ import annotations
 
@@ -70,7 +72,11 @@ def numbered(soup: BeautifulSoup) -> list[str]:
 def test_numbers_the_body_paragraphs_only() -> None:
     soup = convert(ARTICLE)
     assert numbered(soup) == ["p-1", "p-2", "p-3", "p-4"]
-    assert soup.find(id="p-1").get_text().startswith("1First paragraph")
+    first = soup.find(id="p-1")
+    children = [child.name for child in first.find_all(True, recursive=False)]
+    assert children == ["span", "a", "a"], f"expected the number, the author's link, the ¶ link; got {children}"
+    assert first.get_text().startswith("1First paragraph"), first
+    assert first.find("a", href="https://example.org/").get_text() == "link", "the author's link lost its text"
     assert soup.find(id="p-3")["class"] == ["pull-quote"], "the paragraph lost its own class"
     for unnumbered in (".standfirst", ".byline", ".bio", "figure", ".photo-placeholder"):
         element = soup.select_one(unnumbered)
@@ -79,22 +85,6 @@ def test_numbers_the_body_paragraphs_only() -> None:
         assert element.select(".para-number, .para-link") == [], f"{unnumbered} got a number or ¶ link"
     after_body = soup.find(string=re.compile("A note after the body")).parent
     assert after_body.get("id") is None and not after_body.select(".para-number")
-
-
-def test_markup_of_a_numbered_paragraph() -> None:
-    # The ids and ¶ links are those docs/index.md carried by hand before the extension.
-    html = Markdown(extensions=SITE_EXTENSIONS + ["reading_edition.paragraphs"]).convert(ARTICLE)
-    assert (
-        '<p id="p-2"><span aria-hidden="true" class="para-number" data-search-exclude>2</span>Second paragraph. '
-        '<a aria-label="Link to paragraph 2" class="para-link" href="#p-2"></a></p>'
-    ) in html
-
-
-def test_inline_markup_stays_in_place() -> None:
-    paragraph = convert(ARTICLE).find(id="p-1")
-    children = [child.name for child in paragraph.find_all(True, recursive=False)]
-    assert children == ["span", "a", "a"], f"number, the author's link, ¶ link; got {children}"
-    assert paragraph.find("a", href="https://example.org/").get_text() == "link"
 
 
 def test_pages_without_a_byline_are_left_alone() -> None:
@@ -131,21 +121,16 @@ def test_written_ids_keep_published_anchors() -> None:
 @pytest.mark.parametrize(
     "written, complaint",
     [
-        ("{ #intro }", "'intro'"),
-        ("{ #p-1 }", "never go back"),
-        ("{ #p-4a }", "an inserted paragraph is p-1a"),
+        ("Second paragraph.\n{ #intro }", "'intro'"),
+        ("Second paragraph.\n{ #p-1 }", "never go back"),
+        ("Second paragraph.\n{ #p-4a }", "an inserted paragraph is p-1a"),
+        ("Inserted.\n{ #p-1a }\n\nInserted again.\n{ #p-1a }", "used twice"),
     ],
 )
 def test_wrong_written_ids_fail_naming_the_page(written: str, complaint: str) -> None:
     with pytest.raises(ParagraphNumberingError, match=re.escape(complaint)) as error:
-        convert(ARTICLE.replace("Second paragraph.", f"Second paragraph.\n{written}"))
-    assert "“A title”" in str(error.value)
-
-
-def test_an_id_used_twice_fails() -> None:
-    text = ARTICLE.replace("Second paragraph.", "Inserted.\n{ #p-1a }\n\nInserted again.\n{ #p-1a }")
-    with pytest.raises(ParagraphNumberingError, match="used twice"):
-        convert(text)
+        convert(ARTICLE.replace("Second paragraph.", written))
+    assert "“A title”" in str(error.value), f"the error does not name the page: {error.value}"
 
 
 def test_a_byline_with_no_body_fails_naming_the_page() -> None:
