@@ -59,9 +59,6 @@ class Engine(ABC):
         """Load url in a viewport of width × height CSS pixels; forget what earlier pages logged."""
 
     @abstractmethod
-    def reload(self) -> None: ...
-
-    @abstractmethod
     def evaluate(self, expression: str) -> Any:
         """The value of a JavaScript expression in the page; a promise is awaited."""
 
@@ -132,9 +129,6 @@ class ChromiumEngine(Engine):
         self._requests.clear()
         self._page.goto(url, wait_until="load")
 
-    def reload(self) -> None:
-        self._page.reload(wait_until="load")
-
     def evaluate(self, expression: str) -> Any:
         return self._page.evaluate(expression)
 
@@ -194,9 +188,6 @@ class FirefoxEngine(Engine):
 
     def open(self, url: str, width: int, height: int) -> None:
         self._send("open", url=url, width=width, height=height)
-
-    def reload(self) -> None:
-        self._send("reload")
 
     def evaluate(self, expression: str) -> Any:
         return self._send("evaluate", expression=expression)
@@ -278,9 +269,6 @@ class WebKitEngine(Engine):
         size = self.evaluate("[innerWidth, innerHeight]")
         assert size == [width, height], f"webkit: asked for a {width}×{height} viewport, got {size[0]}×{size[1]}"
 
-    def reload(self) -> None:
-        self._driver.refresh()
-
     def evaluate(self, expression: str) -> Any:
         return self._driver.execute_script(f"return ({expression})")
 
@@ -289,9 +277,9 @@ class WebKitEngine(Engine):
         from selenium.webdriver.common.by import By
 
         # A pointer click, as in the other engines: WebKit's Element Click command refuses a search
-        # result (a link around a block) as "not interactable" although a reader can click it.
+        # result (a link around a block) as "not interactable" although a reader can click it. The
+        # pointer does not scroll: the caller waits for the element to be in view (test_engines.click).
         element = self._driver.find_element(By.CSS_SELECTOR, selector)
-        self._driver.execute_script("arguments[0].scrollIntoView({block: 'nearest'})", element)
         ActionChains(self._driver).move_to_element(element).click().perform()
 
     def press(self, key: str) -> None:

@@ -43,9 +43,6 @@ const ops = {
     requests = []
     await page.goto(url, { waitUntil: "load" })
   },
-  async reload() {
-    await page.reload({ waitUntil: "load" })
-  },
   evaluate: ({ expression }) => page.evaluate(expression),
   click: ({ selector }) => page.click(selector),
   async press({ key }) {

@@ -2,9 +2,9 @@
 finds nothing, and no cookie is set.
 
 That every page starts without errors or CSP violations, asks no other host for anything and fits its
-window is checked in tests/test_engines.py, in three engines at a phone's and a desktop's width, in the light palette;
-here the dark palette is checked for errors and CSP violations too (a stylesheet rule for the dark palette
-that loaded from another host would show as a CSP violation: the CSP lets no other host in).
+window is checked in tests/test_engines.py, in three engines at a phone's and a desktop's width, in the light
+palette; here the dark palette is checked for errors and CSP violations too (a stylesheet rule for the dark
+palette that loaded from another host would show as a CSP violation: the CSP lets no other host in).
 
 One browser for the session, one context per viewport × colour scheme, one page visit per test.
 """
@@ -12,11 +12,10 @@ One browser for the session, one context per viewport × colour scheme, one page
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page
+from playwright.sync_api import Browser, BrowserContext
 
 from helpers import CSP_LISTENER, SITE_PAGES, load, page_url
 
@@ -29,18 +28,6 @@ AXE_OPTIONS = {
 }
 
 axe = Axe()
-
-
-@dataclass
-class Visit:
-    """A page opened in the browser, with the errors it reported on the way."""
-
-    page: Page
-    console_errors: list[str] = field(default_factory=list)
-
-    @property
-    def csp_violations(self) -> list[str]:
-        return self.page.evaluate("window.__cspViolations")
 
 
 @pytest.fixture(scope="module")
@@ -59,20 +46,6 @@ def contexts(browser: Browser) -> Iterator[dict[tuple[str, str], BrowserContext]
         context.close()
 
 
-def visit(context: BrowserContext, url: str) -> Visit:
-    page = context.new_page()
-    seen = Visit(page)
-
-    def on_console(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            seen.console_errors.append(f"{message.text} ({message.location.get('url')})")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: seen.console_errors.append(f"uncaught: {error}"))
-    load(page, url)
-    return seen
-
-
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("built_page", SITE_PAGES)
@@ -80,18 +53,22 @@ def test_page_passes_the_browser_gates(
     contexts: dict[tuple[str, str], BrowserContext], served_site: str, built_page: str, viewport: str, scheme: str
 ) -> None:
     context = contexts[(viewport, scheme)]
-    seen = visit(context, page_url(served_site, built_page))
-    page = seen.page
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
     try:
+        load(page, page_url(served_site, built_page))
         active_scheme = page.evaluate("document.body.dataset.mdColorScheme")
         assert active_scheme == SCHEMES[scheme], f"a {scheme} system setting gave the {active_scheme} palette"
 
         results = axe.run(page, options=AXE_OPTIONS)
         assert results.violations_count == 0, f"axe-core found violations:\n{results.generate_report()}"
 
-        if scheme == "dark":  # the light palette: tests/test_engines.py
-            assert not seen.console_errors, "console errors:\n" + "\n".join(seen.console_errors)
-            assert not seen.csp_violations, "CSP violations:\n" + "\n".join(seen.csp_violations)
+        if scheme == "dark":  # the light palette's: tests/test_engines.py, in three engines
+            assert not errors, "console errors:\n" + "\n".join(errors)
+            violations = page.evaluate("window.__cspViolations")
+            assert not violations, "CSP violations:\n" + "\n".join(violations)
 
         cookies = context.cookies()
         assert not cookies, f"the site set cookies: {[cookie['name'] for cookie in cookies]}"

@@ -1,13 +1,14 @@
-"""What a reader does with keyboard and mouse, in Chromium: every control is reached by Tab and shows its focus, and the
-theme's features work under the CSP. Search, the palette toggle and the skip link are checked in all three engines
-in tests/test_engines.py."""
+"""What a keyboard reader meets on every page, in Chromium: every control is reached by Tab and shows its focus,
+focus passes over the abbreviations, and a link to the glossary, which lists their expansions, is among the stops.
+Search, the palette toggle, the copy buttons and the skip link are checked in all three engines in
+tests/test_engines.py; the abbreviations' tooltips in tests/test_glossary_browser.py."""
 
 from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Browser
 
-from helpers import CSP_LISTENER, SITE_PAGES, load, page_url
+from helpers import SITE_PAGES, load, page_url
 
 DESKTOP = {"width": 1280, "height": 800}
 # Tab stops are compared on screenshots taken at once: no transition may be mid-way.
@@ -18,7 +19,8 @@ DESCRIBE_ACTIVE = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
   const name = el.getAttribute("aria-label") || el.textContent.trim().replace(/\\s+/g, " ").slice(0, 40);
-  return `<${el.tagName.toLowerCase()} class="${el.className}"> ${el.getAttribute("href") || el.id || ""} “${name}”`;
+  return {tag: el.tagName.toLowerCase(), href: el.getAttribute("href") || "",
+          described: `<${el.tagName.toLowerCase()} class="${el.className}"> ${el.getAttribute("href") || el.id || ""} “${name}”`};
 }"""
 
 
@@ -31,8 +33,7 @@ def test_every_control_is_reachable_by_tab_and_visibly_focused(
     page = context.new_page()
     load(page, page_url(served_site, built_page))
     page.add_style_tag(content=NO_MOTION)
-    page.evaluate("document.documentElement.dataset.tabWalk = 'started'")
-    visited: list[str] = []
+    stops: list[dict] = []
     invisible: list[str] = []
     for _ in range(200):
         # What the reader sees with nothing focused, just before this Tab: some theme controls
@@ -41,10 +42,10 @@ def test_every_control_is_reachable_by_tab_and_visibly_focused(
         scroll_before, before = page.evaluate("scrollY"), page.screenshot()
         page.evaluate("window.__lastFocus.focus()")
         page.keyboard.press("Tab")
-        described = page.evaluate(DESCRIBE_ACTIVE)
-        if described is None or page.evaluate("document.activeElement.dataset.tabbed === 'yes'"):
+        active = page.evaluate(DESCRIBE_ACTIVE)
+        if active is None or page.evaluate("document.activeElement.dataset.tabbed === 'yes'"):
             break  # focus left the page or came round again: every stop has been seen
-        visited.append(described)
+        stops.append(active)
         page.evaluate("document.activeElement.dataset.tabbed = 'yes'")
         focused = page.screenshot()
         page.evaluate("window.__lastFocus = document.activeElement; document.activeElement.blur()")
@@ -54,7 +55,7 @@ def test_every_control_is_reachable_by_tab_and_visibly_focused(
         changed_on_blur = focused != blurred
         changed_on_focus = page.evaluate("scrollY") == scroll_before and focused != before
         if not (changed_on_blur or changed_on_focus):
-            invisible.append(described)
+            invisible.append(active["described"])
     unreached = page.evaluate(
         """selector => [...document.querySelectorAll(selector)]
           .filter(el => el.tabIndex >= 0 && el.checkVisibility({visibilityProperty: true}) && !el.closest('[inert]'))
@@ -65,40 +66,10 @@ def test_every_control_is_reachable_by_tab_and_visibly_focused(
         FOCUSABLE,
     )
     context.close()
-    assert visited, "Tab never moved focus into the page"
+    assert stops, "Tab never moved focus into the page"
     assert not unreached, "controls that Tab never reaches:\n" + "\n".join(unreached)
     assert not invisible, "Tab stops that show no visible focus:\n" + "\n".join(invisible)
-
-
-def test_theme_features_work_under_the_csp(browser: Browser, served_site: str) -> None:
-    # The CSP forbids inline styles; the theme's tooltips, tabs, copy buttons and search must
-    # still work, styling by CSSOM only. Each step is one a reader takes.
-    context = browser.new_context(viewport=DESKTOP, permissions=["clipboard-read", "clipboard-write"])
-    context.add_init_script(CSP_LISTENER)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-    page.on("pageerror", lambda error: errors.append(f"uncaught: {error}"))
-    page.goto(served_site, wait_until="networkidle")
-
-    abbreviation = page.locator("article abbr").first
-    abbreviation.hover()
-    tooltip = page.locator("[role=tooltip]", has_text=str(abbreviation.get_attribute("title") or "")[:20]).first
-    tooltip.wait_for(state="visible", timeout=5_000)
-
-    # The MLA form is shown with its container in italics; its copy button copies plain text.
-    page.locator("article .tabbed-labels > label", has_text="MLA").click()
-    page.locator("button[data-clipboard-target='#citation-mla']").click()
-    copied = page.evaluate("navigator.clipboard.readText()")
-    shown = page.locator("#citation-mla").inner_text()
-    assert page.locator("#citation-mla i").count() == 1, "the MLA form shows no italics"
-    assert copied.strip() == shown.strip() and "<" not in copied, f"the copy button copied {copied!r}, not {shown!r}"
-
-    page.locator(".md-search__input").click()
-    page.keyboard.type("Kazakhstan")
-    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
-
-    violations = page.evaluate("window.__cspViolations")
-    context.close()
-    assert not violations, "CSP violations:\n" + "\n".join(violations)
-    assert not errors, "console errors:\n" + "\n".join(errors)
+    abbreviations = [stop["described"] for stop in stops if stop["tag"] == "abbr"]
+    assert not abbreviations, f"focus stops on abbreviations: {abbreviations[:3]}"
+    glossary = [stop for stop in stops if stop["tag"] == "a" and stop["href"].rstrip("/").endswith("glossary")]
+    assert glossary, f"none of the {len(stops)} Tab stops is a link to the glossary"

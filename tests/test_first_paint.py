@@ -14,19 +14,21 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from helpers import SITE_PAGES, page_url
 
-PHONE_WIDTHS = [320, 375, 412]
+# The narrowest phone in common use (WCAG 2.1's reflow width: a page that fits it fits wider phones) and a desktop.
+PHONE_WIDTH = 320
 DESKTOP_WIDTH = 1280
 
 
-@pytest.mark.parametrize("width", [*PHONE_WIDTHS, DESKTOP_WIDTH])
+@pytest.mark.parametrize("width", [PHONE_WIDTH, DESKTOP_WIDTH])
 @pytest.mark.parametrize("site_page", SITE_PAGES)
 def test_page_fits_its_window_before_scripts_run(browser: Browser, served_site: str, site_page: str, width: int) -> None:
     """Phones and desktops get the page as parsed first, and readers without JavaScript keep it."""
     context = browser.new_context(
-        viewport={"width": width, "height": 812}, is_mobile=width in PHONE_WIDTHS, java_script_enabled=False
+        viewport={"width": width, "height": 812}, is_mobile=width == PHONE_WIDTH, java_script_enabled=False
     )
     try:
         page = context.new_page()
@@ -37,9 +39,7 @@ def test_page_fits_its_window_before_scripts_run(browser: Browser, served_site: 
         context.close()
 
 
-def test_theme_script_starts_only_after_the_first_paint(
-    browser: Browser, served_site: str, html_pages: dict[str, BeautifulSoup]
-) -> None:
+def test_theme_script_starts_only_after_the_first_paint(browser: Browser, served_site: str) -> None:
     """The inline loader (partials/after-first-paint.html) holds the theme's script back until a frame is on screen."""
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
     try:
@@ -53,8 +53,6 @@ def test_theme_script_starts_only_after_the_first_paint(
                 }
             }).observe(document, { attributes: true, attributeFilter: ["class"], subtree: true })"""
         )
-        eager = [str(tag) for tag in html_pages["index.html"].select("script[src]") if "/bundle." in str(tag["src"])]
-        assert not eager, f"the theme's script is a <script src> the browser runs straight after parsing: {eager}"
         page.goto(page_url(served_site, "index.html"))
         page.wait_for_function("() => window.themeStartedAt !== undefined")
         first_paint, theme_started = page.evaluate(
@@ -65,9 +63,11 @@ def test_theme_script_starts_only_after_the_first_paint(
             f"the theme's script started at {theme_started:.0f} ms, before the first paint at {first_paint:.0f} ms"
         )
         # And it then started in full: the copy button it adds to the BibTeX code block appears.
-        copy_buttons = "button.md-code__button[data-md-type=copy]"
-        page.wait_for_selector(copy_buttons, state="attached", timeout=5000)
-        assert page.locator(copy_buttons).count() >= 1, "the theme's script did not start after the first paint"
+        copy_button = page.locator("button.md-code__button[data-md-type=copy]").first
+        try:
+            copy_button.wait_for(state="attached", timeout=5000)
+        except PlaywrightTimeoutError:
+            raise AssertionError("the theme's script did not start in full: the code block got no copy button") from None
     finally:
         context.close()
 

@@ -1,6 +1,6 @@
-"""What only a browser shows, in Chromium: measure, text size and contrast in both palettes, ¶ links, paragraph
-numbers on screen and in print, what screen readers hear, print, reading without JavaScript.
-(That pages fit their window: tests/test_engines.py and tests/test_first_paint.py.)"""
+"""What only a browser shows, in Chromium: measure and text size, ¶ links, paragraph numbers on screen and in print
+(placed, legible in both palettes), what screen readers hear, print, reading without JavaScript. (That pages fit
+their window: tests/test_engines.py and tests/test_first_paint.py; other text's contrast: test_browser_gates.py.)"""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import unicodedata
 import pytest
 from playwright.sync_api import Browser, Page
 
-from helpers import FACTS, Reference, abbreviations, load, revision
+from helpers import CONTENT_PAGES, FACTS, Reference, abbreviations, load, page_url, revision
 
 # Characters on each line of an element's text, ¶ links and paragraph numbers left out: one Range per character,
 # grouped by the vertical middle of its box.
@@ -36,7 +36,8 @@ CHARACTERS_PER_LINE_JS = """
 }
 """
 
-# WCAG contrast of an element's text against the page background, alpha blended.
+# WCAG contrast of an element's text against the page background, alpha blended. axe-core checks every other
+# text's contrast (tests/test_browser_gates.py) but passes over the paragraph numbers, hidden from screen readers.
 CONTRAST_JS = """
 (element) => {
   const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
@@ -63,21 +64,7 @@ CONTRAST_JS = """
   };
   const [hi, lo] = [luminance(text), luminance(background)].sort((x, y) => y - x);
   return (hi + 0.05) / (lo + 0.05);
-}
-"""
-
-PAGES = ["", "author/", "edition/", "glossary/"]
-FURNITURE = {
-    "standfirst": "p.standfirst",
-    "byline": "p.byline",
-    "byline link": "p.byline a",
-    "body paragraph": "#p-3",
-    "paragraph number": "#p-3 > .para-number",
-    "figure caption": "figcaption",
-    "photo placeholder": ".photo-placeholder p",
-    "author bio": "p.bio",
-}
-
+}"""
 
 def open_page(browser: Browser, url: str, width: int, scheme: str = "light", javascript: bool = True) -> Page:
     context = browser.new_context(
@@ -118,24 +105,12 @@ def test_desktop_measure_is_60_to_75_characters_with_generous_leading(browser: B
         close(page)
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_body_text_is_at_least_16_px_at_320_px(browser: Browser, served_site: str, path: str) -> None:
-    page = open_page(browser, served_site + path, 320)
+@pytest.mark.parametrize("content_page", CONTENT_PAGES)
+def test_body_text_is_at_least_16_px_at_320_px(browser: Browser, served_site: str, content_page: str) -> None:
+    page = open_page(browser, page_url(served_site, content_page), 320)
     font_size = page.eval_on_selector("article.md-content__inner p", "e => parseFloat(getComputedStyle(e).fontSize)")
     close(page)
-    assert font_size >= 16, f"/{path} body text is {font_size} px at 320 px"
-
-
-@pytest.mark.parametrize("scheme, palette", [("light", "default"), ("dark", "slate")])
-def test_article_furniture_is_legible_in_both_palettes(
-    browser: Browser, served_site: str, scheme: str, palette: str
-) -> None:
-    # That the system setting gives this palette is checked on every page in tests/test_browser_gates.py.
-    page = open_page(browser, served_site, 1280, scheme)
-    contrasts = {name: page.eval_on_selector(selector, CONTRAST_JS) for name, selector in FURNITURE.items()}
-    close(page)
-    weak = {name: round(value, 2) for name, value in contrasts.items() if value < 4.5}
-    assert not weak, f"text below WCAG AA contrast (4.5:1) in the {palette} palette: {weak}"
+    assert font_size >= 16, f"{content_page}: body text is {font_size} px at 320 px"
 
 
 # ---------- Paragraph links ----------
@@ -177,9 +152,10 @@ def test_paragraph_link_shows_on_hover_keyboard_focus_and_target(browser: Browse
 # ---------- Paragraph numbers ----------
 
 # Where each paragraph number sits: its box, its paragraph's border and content edges, the
-# first character of the author's text, and how many boxes of other text it overlaps.
+# first character of the author's text, how many boxes of other text it overlaps, and its contrast.
 PARAGRAPH_NUMBERS_JS = """
 (article) => {
+  const contrast = """ + CONTRAST_JS + """;
   const range = document.createRange();
   const texts = [];
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
@@ -211,6 +187,7 @@ PARAGRAPH_NUMBERS_JS = """
       first: {left: character.left, top: character.top, bottom: character.bottom},
       overlaps: texts.filter((t) => t.left < box.right && t.right > box.left && t.top < box.bottom && t.bottom > box.top).length,
       smaller: parseFloat(getComputedStyle(number).fontSize) < parseFloat(style.fontSize),
+      contrast: contrast(number),
       window: document.documentElement.clientWidth,
     };
   });
@@ -228,13 +205,13 @@ def before_the_first_word(number: dict) -> bool:
     return number["contentLeft"] - 1 <= number["left"] and number["right"] < number["first"]["left"]
 
 
-# A wide screen has a margin to spare; a phone and paper have not.
+# A wide screen has a margin to spare; a phone and paper have not. Each palette is seen once.
 LAYOUTS = {
-    "wide": (1280, True, "screen", in_the_margin),
-    "wide-no-script": (1280, False, "screen", in_the_margin),
-    "phone": (375, True, "screen", before_the_first_word),
-    "phone-no-script": (375, False, "screen", before_the_first_word),
-    "print": (1280, True, "print", before_the_first_word),
+    "wide": (1280, True, "screen", "light", in_the_margin),
+    "wide-no-script": (1280, False, "screen", "light", in_the_margin),
+    "phone-dark": (375, True, "screen", "dark", before_the_first_word),
+    "phone-no-script": (375, False, "screen", "light", before_the_first_word),
+    "print": (1280, True, "print", "light", before_the_first_word),
 }
 
 
@@ -242,9 +219,10 @@ LAYOUTS = {
 def test_paragraph_numbers_are_readable_and_placed_for_the_layout(
     browser: Browser, served_site: str, reference: Reference, layout: str
 ) -> None:
-    """Every number shown, matching its anchor, smaller than the text, on its paragraph's first line, over no text."""
-    width, javascript, media, placed = LAYOUTS[layout]
-    page = open_page(browser, served_site, width, javascript=javascript)
+    """Every number shown, matching its anchor, smaller than the text but legible, on its paragraph's first line,
+    over no text."""
+    width, javascript, media, scheme, placed = LAYOUTS[layout]
+    page = open_page(browser, served_site, width, scheme, javascript)
     try:
         page.emulate_media(media=media)  # type: ignore[arg-type]
         numbers = page.eval_on_selector("article.md-content__inner", PARAGRAPH_NUMBERS_JS)
@@ -262,6 +240,7 @@ def test_paragraph_numbers_are_readable_and_placed_for_the_layout(
         )
         assert number["overlaps"] == 0, f"{where}: the number overlaps {number['overlaps']} boxes of text"
         assert number["smaller"], f"{where}: the number is as large as the text"
+        assert number["contrast"] >= 4.5, f"{where}: the number's contrast is {number['contrast']:.2f}, below WCAG AA's 4.5"
         assert placed(number), f"{where}: the number is not {placed.__name__.replace('_', ' ')}: {number}"
 
 
