@@ -355,3 +355,23 @@ def text_of(element: Tag) -> str:
         for node in copy.select(selector):
             node.decompose()
     return normalize(copy.get_text())
+
+
+# --- added by T3: what the PDF and the EPUB take over from the web pages ---
+
+
+def copied_into_editions(html_pages: dict[str, BeautifulSoup]) -> dict[str, str]:
+    """Each block the PDF and EPUB editions copy from the web pages, as its text, by what it is: every citation
+    form under "Cite this article", and each paragraph and list item of "Source of the text" on the edition page."""
+    heading = html_pages["index.html"].find(id="cite-this-article")
+    assert heading is not None, "the article has no 'Cite this article' section"
+    blocks = {f"citation form {n}": block for n, block in enumerate(heading.find_all_next(class_="tabbed-block"), 1)}
+    source = html_pages["edition/index.html"].find(id="source-of-the-text")
+    assert source is not None, "'About this edition' has no 'Source of the text' section"
+    for sibling in source.find_next_siblings(True):
+        if sibling.name in ("h1", "h2"):
+            break
+        for n, block in enumerate(sibling.find_all("li") if sibling.name in ("ul", "ol") else [sibling], 1):
+            blocks[f"'Source of the text', <{sibling.name}> {n}"] = block
+    assert len(blocks) > 2, f"only {len(blocks)} blocks found to copy into the editions"
+    return {what: normalize(block.get_text()) for what, block in blocks.items()}

@@ -13,17 +13,16 @@ import re
 import subprocess
 import xml.etree.ElementTree as ET
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Response
+from playwright.sync_api import Browser, ConsoleMessage, Response
 
 from helpers import (
-    CONTENT_PAGES, CSP_LISTENER, EPUB_NAME, OFFLINE_ZIP_NAME, PDF_NAME, SITE_PAGES, AddressSite, broken_links,
-    load, meta, mkdocs_env_default, page_url, parse_pages,
+    CONTENT_PAGES, CSP_LISTENER, EPUB_NAME, OFFLINE_ZIP_NAME, PDF_NAME, AddressSite, broken_links,
+    load, meta, mkdocs_env_default, page_url,
 )
 
 SITEMAP = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -33,22 +32,6 @@ MISSING_PATHS = ["no-such-page", "no/such/deep/page/", "author/no-such-file.html
 # Files whose text a reader or a crawler gets, also inside the offline edition and the EPUB.
 TEXT_SUFFIXES = {".html", ".xhtml", ".xml", ".opf", ".ncx", ".txt", ".json", ".js", ".css", ".ris"}
 URL = re.compile(r"https?://[^\s,;)]+")
-# The session's build, and the build for another address (which builds again, so it is marked).
-SITES = ["session", pytest.param("address", marks=pytest.mark.builds)]
-
-
-def built_site(request: pytest.FixtureRequest, which: str) -> tuple[str, Path, dict[str, BeautifulSoup]]:
-    """(site URL, folder, parsed pages) of the session's build or the address build."""
-    if which == "address":
-        built: AddressSite = request.getfixturevalue("address_site")
-        return built.address.site_url, built.folder, built.pages
-    return request.getfixturevalue("site_url"), request.getfixturevalue("site"), request.getfixturevalue("html_pages")
-
-
-def pdf_text(pdf: Path) -> str:
-    """The PDF's text with all whitespace and hyphenation removed, so an address broken across lines reads whole."""
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return re.sub(r"[\s\u00ad\u2010]+", "", text)
 
 
 @pytest.fixture(scope="session")
@@ -63,15 +46,16 @@ def published(address_site: AddressSite) -> dict[str, str]:
                     f"{name}/{member}": archive.read(member).decode("utf-8")
                     for member in archive.namelist() if Path(member).suffix in TEXT_SUFFIXES
                 }
-        elif path.suffix == ".pdf":
-            texts[name] = pdf_text(path)
+        elif path.suffix == ".pdf":  # whitespace and hyphens out, so an address broken across lines reads whole
+            text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+            texts[name] = re.sub(r"[\s\u00ad\u2010]+", "", text)
         elif path.suffix in TEXT_SUFFIXES:
             texts[name] = path.read_text(encoding="utf-8")
     return texts
 
 
 @pytest.fixture(scope="session")
-def offline_pages(address_site: AddressSite, published: dict[str, str]) -> dict[str, BeautifulSoup]:
+def offline_pages(published: dict[str, str]) -> dict[str, BeautifulSoup]:
     """The offline edition's pages, keyed by their path inside its one folder."""
     prefix = f"{OFFLINE_ZIP_NAME}/"
     return {
@@ -83,9 +67,7 @@ def offline_pages(address_site: AddressSite, published: dict[str, str]) -> dict[
 # ---------- The built files ----------
 
 
-@pytest.mark.parametrize("which", SITES)
-def test_every_link_asset_anchor_and_download_resolves(request: pytest.FixtureRequest, which: str) -> None:
-    site_url, folder, pages = built_site(request, which)
+def assert_links_resolve(site_url: str, folder: Path, pages: dict[str, BeautifulSoup]) -> None:
     checked, broken = broken_links(folder, site_url, pages)
     assert checked > 20, f"{site_url}: only {checked} internal links were found: the crawler is not looking"
     assert not broken, f"broken internal links at {site_url}:\n" + "\n".join(broken)
@@ -95,9 +77,7 @@ def test_every_link_asset_anchor_and_download_resolves(request: pytest.FixtureRe
         assert offered <= downloads, f"{site_url}{page}: downloads {sorted(downloads)}, missing {sorted(offered - downloads)}"
 
 
-@pytest.mark.parametrize("which", SITES)
-def test_robots_txt_and_sitemap_name_the_address_and_list_every_page(request: pytest.FixtureRequest, which: str) -> None:
-    site_url, folder, _ = built_site(request, which)
+def assert_robots_txt_and_sitemap_name(site_url: str, folder: Path) -> None:
     robots = (folder / "robots.txt").read_text(encoding="utf-8")
     sitemaps = re.findall(r"^Sitemap:\s*(\S+)\s*$", robots, flags=re.MULTILINE)
     assert sitemaps == [site_url + "sitemap.xml"], f"robots.txt at {site_url} names the sitemaps {sitemaps}"
@@ -107,6 +87,23 @@ def test_robots_txt_and_sitemap_name_the_address_and_list_every_page(request: py
     assert listed == expected, f"sitemap.xml at {site_url}: missing {sorted(expected - listed)}, extra {sorted(listed - expected)}"
 
 
+# Each for the session's build and for the address build.
+def test_every_link_asset_anchor_and_download_resolves(site_url: str, site: Path, html_pages: dict[str, BeautifulSoup]) -> None:
+    assert_links_resolve(site_url, site, html_pages)
+
+
+def test_every_link_asset_anchor_and_download_resolves_at_the_address(address_site: AddressSite) -> None:
+    assert_links_resolve(address_site.address.site_url, address_site.folder, address_site.pages)
+
+
+def test_robots_txt_and_sitemap_name_the_address_and_list_every_page(site_url: str, site: Path) -> None:
+    assert_robots_txt_and_sitemap_name(site_url, site)
+
+
+def test_robots_txt_and_sitemap_name_the_address_and_list_every_page_at_the_address(address_site: AddressSite) -> None:
+    assert_robots_txt_and_sitemap_name(address_site.address.site_url, address_site.folder)
+
+
 def test_every_address_on_a_page_follows_site_url(address_site: AddressSite) -> None:
     site_url, pages = address_site.address.site_url, address_site.pages
     wrong = []
@@ -114,12 +111,11 @@ def test_every_address_on_a_page_follows_site_url(address_site: AddressSite) -> 
         soup, expected = pages[page], page_url(site_url, page)
         canonical, print_line = soup.find("link", rel="canonical"), soup.select_one(".edition-print-url")
         found = {
-            "canonical": canonical.get("href") if canonical else None,
-            "og:url": meta(soup, "og:url"),
-            "print line": URL.findall(print_line.get_text()) if print_line else None,
+            "canonical": [canonical.get("href")] if canonical else [],
+            "og:url": [meta(soup, "og:url")],
+            "print line": URL.findall(print_line.get_text()) if print_line else [],
         }
-        wanted = {"canonical": expected, "og:url": expected, "print line": [expected]}
-        wrong += [f"{page}: {what} is {found[what]}, not {wanted[what]}" for what in found if found[what] != wanted[what]]
+        wrong += [f"{page}: {what} gives {urls}, not {expected}" for what, urls in found.items() if urls != [expected]]
         wrong += [f"{page}: {key} is {meta(soup, key)}" for key in ("og:image", "twitter:image")
                   if not (meta(soup, key) or "").startswith(site_url)]
     article = pages["index.html"]
@@ -174,70 +170,41 @@ def test_the_pdf_epub_and_offline_editions_name_the_address(
 # ---------- In a browser, served as GitHub Pages serves it (404.html for every miss) ----------
 
 
-class Watch:
-    """What a page reports that a reader would notice: errors, blocked content, failed loads."""
-
-    def __init__(self, page: Page, expected_status: int = 200) -> None:
-        self.page = page
-        self.problems: list[str] = []
-        self.expected_status = expected_status
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.problems.append(f"uncaught: {error}"))
-        page.on("requestfailed", lambda request: self.problems.append(f"failed: {request.url} ({request.failure})"))
-        page.on("response", self._response)
-
-    def _console(self, message: ConsoleMessage) -> None:
-        # Chromium logs the 404 page's own status as an error; any other 404 is caught in _response.
-        own_status = f"status of {self.expected_status}" in message.text and self.expected_status != 200
-        if message.type == "error" and not own_status:
-            self.problems.append(f"console error: {message.text}")
-
-    def _response(self, response: Response) -> None:
-        is_document = response.request.resource_type == "document"
-        if response.status >= 400 and not (is_document and response.status == self.expected_status):
-            self.problems.append(f"HTTP {response.status}: {response.url}")
-
-    def report(self) -> list[str]:
-        return self.problems + [f"CSP: {v}" for v in self.page.evaluate("window.__cspViolations || []")]
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme="light", service_workers="block")
-    context.add_init_script(CSP_LISTENER)
-    yield context
-    context.close()
-
-
-@pytest.mark.parametrize("built_page", SITE_PAGES)
-def test_page_loads_at_the_address_with_no_error_csp_violation_or_failed_request(
-    context: BrowserContext, served_address_site: str, built_page: str
-) -> None:
-    page = context.new_page()
-    watch = Watch(page)
-    url = page_url(served_address_site, built_page)
-    load(page, url)
-    assert page.locator("h1").first.is_visible(), f"{url} shows no heading"
-    assert not watch.report(), f"{url}:\n" + "\n".join(watch.report())
-
-
 @pytest.mark.parametrize("missing", MISSING_PATHS)
 def test_a_missing_address_at_any_depth_gets_the_styled_404_page_with_working_links(
-    context: BrowserContext, served_site: str, html_pages: dict[str, BeautifulSoup], missing: str
+    browser: Browser, served_site: str, html_pages: dict[str, BeautifulSoup], missing: str
 ) -> None:
     # The session's site is served under its project path, where a link that is relative, or absolute
     # without that path, breaks; a site at the root of its domain would hide the second kind.
-    page = context.new_page()
-    watch = Watch(page, expected_status=404)
     url = served_site + missing
-    load(page, url, status=404)
-    heading = html_pages["404.html"].find("h1").get_text()
-    assert page.locator("h1").first.inner_text() == heading, f"{url} does not show the site's 404.html"
-    position = page.eval_on_selector(".md-header", "el => getComputedStyle(el).position")
-    assert position == "sticky", f"the 404 page at {url} lost its stylesheet (header is {position})"
-    assert not watch.report(), f"{url}:\n" + "\n".join(watch.report())
-    targets = page.eval_on_selector_all("article a[href]", "links => links.map(a => a.href)")
-    assert served_site in targets, f"the 404 page at {url} does not link the article at {served_site}: {targets}"
-    for target in targets:
-        answer = context.request.get(target)
-        assert answer.ok, f"the 404 page at {url} links {target}, which answers {answer.status}"
+    context = browser.new_context(service_workers="block")
+    context.add_init_script(CSP_LISTENER)
+    page, problems = context.new_page(), []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and "status of 404" not in message.text:  # Chromium logs the page's own 404
+            problems.append(f"console error: {message.text}")
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400 and response.url != url:
+            problems.append(f"HTTP {response.status}: {response.url}")
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url} ({request.failure})"))
+    try:
+        load(page, url, status=404)
+        heading = html_pages["404.html"].find("h1").get_text()
+        assert page.locator("h1").first.inner_text() == heading, f"{url} does not show the site's 404.html"
+        position = page.eval_on_selector(".md-header", "el => getComputedStyle(el).position")
+        assert position == "sticky", f"the 404 page at {url} lost its stylesheet (header is {position})"
+        problems += [f"CSP: {violation}" for violation in page.evaluate("window.__cspViolations")]
+        assert not problems, f"{url}:\n" + "\n".join(problems)
+        targets = page.eval_on_selector_all("article a[href]", "links => links.map(a => a.href)")
+        assert served_site in targets, f"the 404 page at {url} does not link the article at {served_site}: {targets}"
+        for target in targets:
+            answer = context.request.get(target)
+            assert answer.ok, f"the 404 page at {url} links {target}, which answers {answer.status}"
+    finally:
+        context.close()

