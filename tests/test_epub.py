@@ -10,6 +10,7 @@ import re
 import uuid
 import zipfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -190,3 +191,21 @@ def test_book_has_the_citation_forms_the_source_of_the_text_the_revision_and_its
     text = book.text()
     missing = [f"{what}: {block}" for what, block in expected.items() if block not in text]
     assert not missing, "the book lacks:\n" + "\n".join(missing)
+
+
+def test_every_link_inside_the_book_reaches_an_element_and_the_author_link_stays_inside(book: Book) -> None:
+    """In a book the byline's author link leads to the author note in it, not out to the website."""
+    broken, author_links = [], []
+    for name, page in book.documents:
+        for link in page.find_all("a", href=True):
+            target = urlsplit(link["href"])
+            if target.scheme:
+                continue
+            document = posixpath.normpath(posixpath.join(posixpath.dirname(name), target.path)) if target.path else name
+            if document not in book.spine or (target.fragment and not book.xml(document).find(id=target.fragment)):
+                broken.append(link["href"])
+        author_links += [link["href"] for link in page.select(".byline a[href]")]
+    assert not broken, f"links inside the book that lead nowhere: {broken}"
+    assert author_links and all(not urlsplit(href).scheme for href in author_links), (
+        f"the byline's author link leaves the book: {author_links}"
+    )

@@ -35,8 +35,9 @@ def test_each_page_has_one_h1_title_description_and_lang(html_pages: dict[str, B
     for name, page in html_pages.items():
         if len(page.find_all("h1")) != 1:
             problems.append(f"{name}: {len(page.find_all('h1'))} h1 elements")
-        if not (page.title and page.title.get_text(strip=True)):
-            problems.append(f"{name}: no <title>")
+        headings = page.find_all("h1")
+        if not (page.title and headings and page.title.get_text(strip=True).startswith(headings[0].get_text(strip=True))):
+            problems.append(f"{name}: its <title> does not begin with its heading: {page.title}")
         description = page.find("meta", attrs={"name": "description"})
         if not (description and description.get("content", "").strip()):
             problems.append(f"{name}: no meta description")

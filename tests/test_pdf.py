@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import statistics
 import subprocess
 import zipfile
 from collections.abc import Callable
@@ -108,6 +109,22 @@ def test_pdf_numbers_the_authors_paragraphs_in_the_margin(pdf: Path, reference: 
             numbered[int(text)] = min(line)[1] if line else None
     expected = {n: paragraph.split()[0] for n, paragraph in enumerate(reference.paragraphs, start=1)}
     assert numbered == expected, f"margin numbers and the words after them: {numbered}, expected {expected}"
+
+
+def test_pdf_sets_the_essay_at_a_comfortable_measure(pdf: Path, reference: Reference) -> None:
+    """60 to 75 characters a line, the range typographers give for a single column of running text."""
+    body = " ".join(reference.paragraphs)
+    lines = subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.splitlines()
+    # A full line of a paragraph: in the essay (its number and a break hyphen aside), and followed by more of it.
+    full = [
+        len(text) for line, following in zip(lines, lines[1:])
+        if (text := re.sub(r"^\d+ ", "", line).rstrip("\u2010-")) and len(text) > 20 and text in body
+        and following and re.sub(r"^\d+ ", "", following)[:15] in body and not re.match(r"^\d+ ", following)
+    ]
+    assert len(full) > 50, f"only {len(full)} full lines of the essay were found in the PDF's text"
+    median = statistics.median(full)
+    assert 60 <= median <= 75, f"the PDF sets the essay at a median {median} characters a line, not 60 to 75"
 
 
 def test_pdf_has_no_paragraph_links_and_offers_no_download(pdf: Path, pdf_text: str) -> None:
