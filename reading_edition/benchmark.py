@@ -6,7 +6,7 @@ A speed check for people, not a test: timings vary with the machine's load, so e
 measured several times (default 5) and the medians are printed (Lighthouse's own advice on
 variability). A comparison across runs or days says little for the same reason: the peer, plain
 Material (font: false, the search plugin, a light/dark toggle, nothing else) built by the same
-.venv from tests/source.txt, is measured in the same rounds, right after each page of this
+.venv from docs/source.txt, is measured in the same rounds, right after each page of this
 edition: round after round, ours 404.html, peer, ours author/, peer, ... Each row's ratios are to
 the peer's article. --also NAME=CHECKOUT adds another checkout of this project (a git worktree
 of another branch, say), built by its own scripts/build and measured beside ours in every round.
@@ -41,7 +41,7 @@ from reading_edition.facts import load as load_facts
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LIGHTHOUSE = PROJECT_ROOT / "node_modules" / ".bin" / "lighthouse"
 MKDOCS = PROJECT_ROOT / ".venv" / "bin" / "mkdocs"
-SOURCE_TEXT = PROJECT_ROOT / "tests" / "source.txt"
+SOURCE_TEXT = PROJECT_ROOT / "docs" / "source.txt"
 BASE_PATH = load_facts().site_path
 ARTICLE = "index.html"
 # GitHub Pages compresses text responses and lets browsers cache everything for ten minutes.
