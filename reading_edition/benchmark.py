@@ -157,7 +157,8 @@ class Site:
 
 
 def build_edition(site: Site, checkout: Path) -> None:
-    env = {**os.environ, "SITE_URL": site.root}
+    # As published: the byline links the PDF and EPUB (scripts/build-editions sets this).
+    env = {**os.environ, "SITE_URL": site.root, "EDITIONS_BUILT": "true"}
     result = subprocess.run([str(checkout / "scripts" / "build"), str(site.folder)], env=env, capture_output=True, text=True)
     if result.returncode != 0:
         raise SystemExit(f"{checkout}/scripts/build failed:\n{result.stdout}{result.stderr}")
