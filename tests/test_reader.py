@@ -154,7 +154,8 @@ def test_social_card_is_a_1200_by_630_png(site: Path) -> None:
         assert (card.format, card.size) == ("PNG", (1200, 630)), f"the social card is a {card.format} of {card.size}"
 
 
-def test_social_card_script_redraws_the_committed_image(tmp_path: Path) -> None:
+def test_sharing_image_and_favicon_are_drawn_in_the_stylesheets_colours(tmp_path: Path) -> None:
+    """The colours are written once, in edition.css: the committed images must be what the script draws from it."""
     output = tmp_path / "card.png"
     result = subprocess.run(
         [sys.executable, "-m", "reading_edition.social_card", str(output)], capture_output=True, text=True, timeout=60
@@ -163,8 +164,12 @@ def test_social_card_script_redraws_the_committed_image(tmp_path: Path) -> None:
     committed = PROJECT_ROOT / "docs" / SOCIAL_CARD
     with Image.open(output) as fresh, Image.open(committed) as kept:
         assert fresh.size == kept.size and fresh.tobytes() == kept.tobytes(), (
-            f"{committed} is not what reading_edition/social_card.py draws: run the script and commit the image"
+            f"{committed} is not what reading_edition/social_card.py draws from the stylesheet: run it and commit the images"
         )
+    favicon = committed.with_name("favicon.svg")
+    assert output.with_name("favicon.svg").read_text() == favicon.read_text(), (
+        f"{favicon} is not in the stylesheet's colours: run python -m reading_edition.social_card and commit the images"
+    )
 
 
 # ---------- The addresses written into the Markdown at build time (reading_edition/site_url.py) ----------
