@@ -8,8 +8,10 @@ official CSL styles: the page, the download and the reference managers cannot dr
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -50,6 +52,16 @@ CSL_PROPERTIES = {
     "URL": str, "language": str, "issued": dict, "original-date": dict, "note": str, "status": str,
 }
 RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])  - (.*)$")
+# The year the essay first appeared (docs/edition.md, "Outlet and date"): a fact, not a setting. Its exact date
+# and outlet are not known; the date in the second copy's address (2024-07-11) belongs to that copy.
+ORIGINAL_YEAR = 2024
+COPY_DATE = re.compile(r"2024[-/]0?7|\bJul(?:y|\.)? 11\b|\b11 Jul", re.IGNORECASE)
+# What would name an outlet: CSL variables, RIS tags and BibTeX fields for a publisher, a journal or a collection.
+OUTLET_CSL = re.compile(r"publisher|collection|archive|source|event|^original-(?!date$)")
+# Zotero's RIS translator reads OP on a web page as "Contents" and Y2 as the access date: neither is used.
+OUTLET_RIS = {"PB", "JO", "JF", "JA", "J2", "T3", "CY", "OP", "Y2"}
+OUTLET_BIBTEX = {"journal", "journaltitle", "publisher", "booktitle", "organization", "institution", "address", "location"}
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 @pytest.fixture(scope="session")
@@ -72,14 +84,24 @@ def ris(site: Path) -> list[tuple[str, str]]:
 @pytest.fixture(scope="session")
 def citeproc_js(site: Path) -> dict:
     """What citeproc-js renders from the site's own CSL-JSON file, as HTML, per style."""
+    return render_with_citeproc_js(site / CSL_JSON_NAME)
+
+
+def render_with_citeproc_js(record: Path) -> dict:
     assert (PROJECT_ROOT / "node_modules" / "citeproc").is_dir(), "citeproc-js is not installed: run scripts/test"
     styles = sorted({style for style, _ in FORMS})
     result = subprocess.run(
-        ["node", str(CITEPROC_RENDER), str(STYLES_DIR), str(LOCALE), str(site / CSL_JSON_NAME), *styles],
+        ["node", str(CITEPROC_RENDER), str(STYLES_DIR), str(LOCALE), str(record), *styles],
         capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, f"citeproc-js failed:\n{result.stderr}"
     return json.loads(result.stdout)
+
+
+def rendered_text(rendered: dict, style: str, kind: str) -> str:
+    """The plain text of what citeproc-js rendered: a bibliography's one entry, or a citation."""
+    html = rendered[style][kind][0] if kind == "bibliography" else rendered[style][kind]
+    return normalize(BeautifulSoup(html, "lxml").get_text())
 
 
 def page_forms(article: BeautifulSoup) -> dict[str, BeautifulSoup]:
@@ -159,20 +181,57 @@ def test_bibtex_entry_protects_capitals_and_balances_braces(
     assert braced.replace("{", "").replace("}", "") == reference.title, f"mkdocs.yml's title_bibtex is {braced!r}"
 
 
-def test_citations_invent_no_outlet_or_original_date(article: BeautifulSoup) -> None:
-    # The forms' date and address follow from the CSL-JSON record (checked below) through citeproc-js (above).
+def test_forms_give_the_essays_year_and_no_outlet(article: BeautifulSoup) -> None:
+    """Every form gives the essay's year, 2024, besides the revision's, and nothing that names an outlet or a day."""
+    assert CITATION["original_year"] == ORIGINAL_YEAR, f"mkdocs.yml's original_year is {CITATION['original_year']}"
     date, _ = revision()
-    # The revision's year, and the essay's own year where mkdocs.yml's citation record states one.
-    known = {date[:4], *([str(CITATION["original_year"])] if "original_year" in CITATION else [])}
-    for form_id, form in {**page_forms(article), "citation-bibtex": article.select_one("#citation-bibtex")}.items():
-        text = form.get_text()
-        years = set(re.findall(r"\b(?:19|20)\d\d\b", text))
-        assert years <= known, f"#{form_id} gives the years {years - known}, not the revision's ({date}) or the essay's"
+    forms = {**page_forms(article), "citation-bibtex": article.select_one("#citation-bibtex")}
+    for form_id, form in forms.items():
+        text = normalize(form.get_text())
+        # MLA's in-text citation names the author alone (MLA 9); every other form dates both.
+        expected = set() if form_id == "citation-mla-paragraph" else {date[:4], str(ORIGINAL_YEAR)}
+        years = set(YEAR.findall(text))
+        assert years == expected, f"#{form_id} gives the years {years}, not {expected}: {text}"
+        assert not COPY_DATE.search(text), f"#{form_id} dates the essay by a copy's address: {text}"
         copies = [host for host in COPY_HOSTS if host in text]
         assert not copies, f"#{form_id} names the copy at {copies} as if it were the outlet"
-    bibtex_fields = re.findall(r"^\s*(\w+)\s*=", article.select_one("#citation-bibtex").get_text(), flags=re.MULTILINE)
-    unknown = {"journal", "publisher", "booktitle"} & set(bibtex_fields)
-    assert not unknown, f"BibTeX has the fields {unknown}, which are not known"
+    entry = forms["citation-bibtex"].get_text()
+    fields = dict(re.findall(r"^\s*(\w+)\s*=\s*(.+?),?$", entry, flags=re.MULTILINE))
+    # biblatex's original date; classic BibTeX, which has none, reads the year in the note.
+    assert fields.get("origdate") == f"{{{ORIGINAL_YEAR}}}", f"BibTeX origdate {fields.get('origdate')}"
+    assert str(ORIGINAL_YEAR) in fields.get("note", ""), f"the BibTeX note lacks {ORIGINAL_YEAR}: {fields.get('note')}"
+    outlets = OUTLET_BIBTEX & set(fields)
+    assert not outlets, f"BibTeX has the fields {outlets}, which are not known"
+
+
+@pytest.mark.builds
+def test_forms_without_a_revision_date_are_what_citeproc_js_renders(tmp_path: Path) -> None:
+    """A build that knows no revision date (a plain mkdocs build) keeps the essay's year, as each style does."""
+    site_dir = tmp_path / "site"
+    env = {name: value for name, value in os.environ.items() if not name.startswith("EDITION_REVISION_")}
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site_dir)],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, f"the build without a revision date failed:\n{result.stderr}"
+    item = json.loads((site_dir / CSL_JSON_NAME).read_text(encoding="utf-8"))[0]
+    assert "issued" not in item and "status" not in item, f"a record without a revision date dates it: {item}"
+    assert item["original-date"] == {"date-parts": [[ORIGINAL_YEAR]]}, f"CSL original-date {item['original-date']}"
+    rendered = render_with_citeproc_js(site_dir / CSL_JSON_NAME)
+    forms = page_forms(BeautifulSoup((site_dir / "index.html").read_text(encoding="utf-8"), "lxml"))
+    pairs = {
+        FORMS[style, kind]: (normalize(forms[FORMS[style, kind]].get_text()), rendered_text(rendered, style, kind))
+        for style, kind in FORMS
+    }
+    differing = {form_id: pair for form_id, pair in pairs.items() if pair[0] != pair[1]}
+    assert not differing, "forms (page, citeproc-js) that differ without a revision date:\n" + "\n".join(
+        f"  #{form_id}:\n    {page}\n    {expected}" for form_id, (page, expected) in differing.items()
+    )
+    years = {form_id: set(YEAR.findall(form.get_text())) for form_id, form in forms.items()}
+    assert all(found <= {str(ORIGINAL_YEAR)} for found in years.values()), f"undated forms give the years {years}"
+    # Chicago's notes and bibliography, MLA and APA's reference list keep the year without a revision date.
+    for form_id in ("citation-chicago-note", "citation-chicago-bibliography", "citation-mla", "citation-apa"):
+        assert str(ORIGINAL_YEAR) in years[form_id], f"#{form_id} loses the essay's year without a revision date"
 
 
 # ---------- The downloads ----------
@@ -196,8 +255,9 @@ def test_csl_json_follows_the_csl_schema(csl_json: list[dict]) -> None:
     assert item["type"] == "webpage"
     for name in item["author"]:
         assert set(name) <= {"family", "given"} and all(isinstance(v, str) for v in name.values())
-    parts = item["issued"]["date-parts"]
-    assert len(parts) == 1 and 1 <= len(parts[0]) <= 3 and all(isinstance(p, int) for p in parts[0])
+    for variable in ("issued", "original-date"):
+        parts = item[variable]["date-parts"]
+        assert len(parts) == 1 and 1 <= len(parts[0]) <= 3 and all(isinstance(p, int) for p in parts[0]), variable
 
 
 def test_csl_json_agrees_with_the_page(
@@ -213,6 +273,19 @@ def test_csl_json_agrees_with_the_page(
     assert item["issued"] == {"date-parts": [[int(part) for part in date.split("-")]]}, (
         f"CSL issued {item['issued']}, but the edition's revision is {date}"
     )
+
+
+def test_csl_json_gives_the_essays_year_and_no_outlet(csl_json: list[dict]) -> None:
+    item = csl_json[0]
+    # The year alone: the exact date is not known.
+    assert item["original-date"] == {"date-parts": [[ORIGINAL_YEAR]]}, f"CSL original-date {item['original-date']}"
+    # Zotero keeps no original-date on a web page it imports, but reads this line of the note (its Extra) when citing.
+    assert f"original-date: {ORIGINAL_YEAR}" in item.get("note", "").splitlines(), f"CSL note {item.get('note')!r}"
+    outlets = [key for key in item if OUTLET_CSL.search(key)]
+    assert not outlets, f"CSL-JSON has {outlets}, which are not known"
+    assert item["container-title"] == CITATION["container_title"], f"CSL container-title {item['container-title']!r}"
+    text = json.dumps(item)
+    assert not COPY_DATE.search(text) and not [host for host in COPY_HOSTS if host in text], "CSL-JSON names a copy"
 
 
 def test_ris_is_one_web_page_record_that_agrees_with_the_page(
@@ -237,6 +310,19 @@ def test_ris_is_one_web_page_record_that_agrees_with_the_page(
     assert not wrong, f"RIS fields differ from the page's record: {wrong} (expected {expected})"
     assert values["TI"] == normalize(article.find("meta", attrs={"name": "citation_title"})["content"])
     assert commit in values.get("N1", ""), f"the RIS note does not name the commit {commit}: {values.get('N1')}"
+
+
+def test_ris_gives_the_essays_year_in_its_note_and_no_outlet(ris: list[tuple[str, str]]) -> None:
+    # RIS has no tag for a web page's original date: PY and DA stay the revision's, the year goes in the note.
+    date, _ = revision()
+    years = {tag: set(YEAR.findall(value)) for tag, value in ris if YEAR.search(value)}
+    assert set().union(*years.values()) <= {date[:4], str(ORIGINAL_YEAR)}, f"RIS years {years}"
+    original = [tag for tag, found in years.items() if str(ORIGINAL_YEAR) in found]
+    assert original == ["N1"], f"the essay's year {ORIGINAL_YEAR} is in {original or 'no tag'}, not the note alone"
+    outlets = OUTLET_RIS & {tag for tag, _ in ris}
+    assert not outlets, f"RIS has the tags {outlets}, which are not known (or would be read as another date)"
+    text = "\n".join(value for _, value in ris)
+    assert not COPY_DATE.search(text) and not [host for host in COPY_HOSTS if host in text], "the RIS record names a copy"
 
 
 def test_scholar_meta_names_the_author_and_no_date(article: BeautifulSoup) -> None:
