@@ -133,6 +133,11 @@ def mkdocs_env_default(key: str) -> str:
     return yaml.load((PROJECT_ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=loader)[key]
 
 
+def built_repo_url() -> str:
+    """The repository the site under test names: REPO_URL as the build had it, else mkdocs.yml's default."""
+    return os.environ.get("REPO_URL") or mkdocs_env_default("repo_url")
+
+
 @dataclass(frozen=True)
 class Address:
     """Where someone who forks or copies the repository gets their site, and the repository it names."""

@@ -17,8 +17,8 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Tag
 
 from helpers import (
-    FACTS, MATCHING_COPY, OTHER_COPY, PROJECT_ROOT, REFERENCE_TEXT, Reference, mkdocs_env_default, normalize, resolve,
-    revision,
+    FACTS, MATCHING_COPY, OTHER_COPY, PROJECT_ROOT, REFERENCE_TEXT, Reference, normalize, resolve,
+    built_repo_url, revision,
 )
 
 NBSP = "\u00a0"
@@ -132,15 +132,18 @@ def test_edition_claims_no_copyright() -> None:
 
 
 def test_edition_page_links_the_repository_its_history_and_issue_tracker(html_pages: dict[str, BeautifulSoup]) -> None:
-    repo_url = mkdocs_env_default("repo_url")
+    repo_url = built_repo_url()
     links = {a["href"] for a in edition_page(html_pages).find_all("a", href=True)}
-    missing = {repo_url, f"{repo_url}/issues", f"{repo_url}/commits/main"} - links
+    expected = {repo_url, f"{repo_url}/issues", f"{repo_url}/commits/main", f"{repo_url}/blob/main/LICENSE",
+                "https://creativecommons.org/licenses/by/4.0/"}
+    missing = expected - links
     assert not missing, f"'About this edition' does not link {sorted(missing)}"
+    assert (PROJECT_ROOT / "LICENSE").is_file(), "the licence the edition page links is not in the repository"
 
 
 def test_every_page_footer_names_the_revision_and_the_issue_tracker(html_pages: dict[str, BeautifulSoup]) -> None:
     date, commit = revision()
-    repo_url = mkdocs_env_default("repo_url")
+    repo_url = built_repo_url()
     for path, page in html_pages.items():
         line = page.select_one("footer .edition-revision")
         assert line is not None, f"{path}: the footer names no revision"
