@@ -3,8 +3,8 @@
 Both editions are made from SITE_DIR/index.html and the "Source of the text"
 section of the "About this edition" page, so nothing is written twice: this
 module reads them, strips what only means something on the web (links to
-oneself, copy buttons, scripts, download links) and prints every citation tab
-under its label, since paper and e-readers have no tabs.
+oneself and to the glossary, copy buttons, scripts, download links) and prints
+every citation tab under its label, since paper and e-readers have no tabs.
 """
 
 from __future__ import annotations
@@ -26,8 +26,9 @@ WEB_ONLY = [
     "button",
     "input",
 ]
-# Links to their own paragraph: the link goes, any visible text in it (a paragraph number) stays.
-SELF_LINKS = ".para-link"
+# Links to their own paragraph, and the editors' links from the essay to the web edition's glossary,
+# which the editions do not carry: the link goes, its text (a paragraph number, the author's words) stays.
+UNWRAPPED_LINKS = ".para-link, .glossary-link"
 SOURCE_SECTION_ID = "source-of-the-text"
 CITATION_SECTION_ID = "cite-this-article"
 
@@ -88,7 +89,7 @@ def strip_web_only(content: Tag) -> None:
     for selector in WEB_ONLY:
         for node in content.select(selector):
             node.decompose()
-    for link in content.select(SELF_LINKS):
+    for link in content.select(UNWRAPPED_LINKS):
         link.unwrap()
 
 

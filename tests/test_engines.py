@@ -1,6 +1,7 @@
 """The reader's checks, written once and run in Chromium, Firefox (Gecko) and WebKit, at a phone's and a
 desktop's width: every page starts the theme quietly and privately and fits; search, the palette toggle,
-¶ links, every citation form's copy button and the skip link work, with no error or CSP violation on the way.
+¶ links, every citation form's copy button and the skip link work, with no error or CSP violation on the way;
+the essay starts on a phone's first screen, under a byline that leaves no word alone on a line.
 
 Each engine is one browser process for this module, behind the interface in tests/engines.py. Run one
 engine alone with its marker: ./scripts/test -m webkit (or chromium, firefox).
@@ -12,7 +13,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Browser
@@ -174,6 +175,12 @@ def test_search_finds_astana_and_leads_to_its_paragraph(engine: Engine, probed_s
         }})()""",
         "search showed no result from the article marking Astana",
     )
+    # The essay leads the editors' pages, even a glossary entry named after the summit; a page listed only for
+    # its sections still names the words to mark (the theme gave such a page an empty ?h=).
+    links = engine.evaluate("[...document.querySelectorAll('.md-search-result__list > li')].map(item => [...item.querySelectorAll('a')].map(a => a.href))")
+    assert links[0][0].startswith(probed_site + "?h=astana"), f"{engine.name}: the article is not the first result: {links}"
+    empty = [href for item in links for href in item if parse_qs(urlsplit(href).query, keep_blank_values=True).get("h") == [""]]
+    assert not empty, f"{engine.name}: search results link with an empty ?h=: {empty}"
     assert_quiet(engine)
     click(engine, result)
     try:
@@ -275,3 +282,48 @@ def test_first_tab_reaches_the_skip_link_and_it_leads_into_the_article(
     inside = engine.evaluate("document.activeElement?.closest('article.md-content__inner') !== null")
     focused = engine.evaluate("document.activeElement?.outerHTML.slice(0, 120) ?? null")
     assert inside, f"{engine.name}: after the skip link, Tab went to {focused}, outside the article"
+
+
+# --- added by R1: where the essay starts ---
+
+# The article's opening: whether the title, standfirst and byline are shown, the top of paragraph 1, and the words
+# on each line of the byline (a word: a run of letters or digits with what is attached to it; "·" is none).
+OPENING = """(() => {
+  const shown = selector => { const element = document.querySelector(selector)
+    return !!element?.checkVisibility() && element.getBoundingClientRect().height > 0 }
+  const range = document.createRange()
+  const lines = []
+  const walker = document.createTreeWalker(document.querySelector("p.byline"), NodeFilter.SHOW_TEXT)
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const word of node.data.matchAll(/\\S*[\\p{L}\\p{N}]\\S*/gu)) {
+      range.setStart(node, word.index)
+      range.setEnd(node, word.index + word[0].length)
+      const box = range.getClientRects()[0]
+      if (!box) continue
+      const line = lines.find(line => Math.abs(line.top - box.top) < box.height / 2)
+      if (line) line.words.push(word[0]); else lines.push({top: box.top, words: [word[0]]})
+    }
+  }
+  return {
+    shown: Object.fromEntries(["h1", "p.standfirst", "p.byline"].map(selector => [selector, shown(selector)])),
+    paragraph: document.querySelector("#p-1").getBoundingClientRect().top,
+    byline: lines.sort((a, b) => a.top - b.top).map(line => line.words.join(" ")),
+  }
+})()"""
+# An iPhone's window (375 × 812 CSS px): the essay's first lines start above this, on the first screen.
+PHONE, FIRST_LINES_ABOVE = (375, 812), 450
+
+
+@pytest.mark.parametrize("window", [PHONE, (1280, 800)], ids=["phone", "desktop"])
+def test_the_essay_starts_on_the_first_screen_under_a_byline_with_no_word_alone(
+    engine: Engine, probed_site: str, window: tuple[int, int]
+) -> None:
+    engine.open(probed_site, *window)
+    engine.wait_for(THEME_STARTED, "the theme did not start")
+    opening = engine.evaluate(OPENING)
+    problems = [f"the opening does not show {selector}" for selector, shown in opening["shown"].items() if not shown]
+    if any(len(line.split()) == 1 for line in opening["byline"]):
+        problems.append(f"the byline leaves a word alone on a line: {opening['byline']}")
+    if window == PHONE and opening["paragraph"] >= FIRST_LINES_ABOVE:
+        problems.append(f"paragraph 1 starts at y={opening['paragraph']:.0f}, not above {FIRST_LINES_ABOVE}")
+    assert not problems, f"{engine.name}, {window[0]}×{window[1]}: " + "; ".join(problems)

@@ -172,8 +172,8 @@ def test_no_web_only_furniture(book: Book) -> None:
     found = []
     for name, page in book.documents:
         body = page.find("body")
-        for selector in ("script", "button", "input", "form", ".para-link", ".headerlink", ".md-content__button",
-                         ".edition-downloads", ".edition-print-url", "[download]"):
+        for selector in ("script", "button", "input", "form", ".para-link", ".glossary-link", ".headerlink",
+                         ".md-content__button", ".edition-downloads", ".edition-print-url", "[download]"):
             found += [f"{name}: {selector}" for _ in body.select(selector)]
     assert not found, "web-only furniture in the book:\n" + "\n".join(found)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, Tag
@@ -129,3 +129,70 @@ def test_sco_entry_names_its_members_and_both_spellings(entries: dict[str, list[
     # The essay writes "Organization", the organisation's own website "Organisation": the entry gives both.
     assert re.fullmatch(r"Shanghai Cooperation Organi[sz]ation", abbreviations()["SCO"]), "the SCO tooltip is not its name"
     assert "Organisation" in body and "Organization" in body, "the SCO entry does not give both spellings of its name"
+
+
+# Any hyphen or dash: the glossary heads "China–Central Asia Summit" with an en dash, the essay writes a hyphen.
+DASHES = "-\u2010\u2011\u2012\u2013\u2014"
+
+
+def names_in_heading(heading: str) -> list[str]:
+    """What the essay may call an entry: its heading, and what the heading adds in brackets when that is a
+    name rather than a date ("Xizang (Tibet)": Xizang, Tibet; "Astana summit (2024)": Astana summit)."""
+    match = re.fullmatch(r"(.+?)\s*\((.+)\)", heading)
+    names = [match[1], match[2]] if match else [heading]
+    return [name for name in names if re.search(r"[^\W\d]", name)]
+
+
+def first_mention(paragraphs: list[Tag], names: list[str]) -> tuple[Tag, Tag, str] | None:
+    """The author's paragraph that first names the entry, the text node where the name begins, and the name."""
+    pattern = re.compile(
+        "|".join(rf"\b{f'[{DASHES}]'.join(map(re.escape, re.split(f'[{DASHES}]', name)))}\b" for name in names),
+        re.IGNORECASE,
+    )
+    for paragraph in paragraphs:
+        nodes = [node for node in paragraph.find_all(string=True) if not node.find_parent(class_="para-number")]
+        found = pattern.search("".join(nodes))
+        if found:
+            offset = 0
+            for node in nodes:
+                offset += len(node)
+                if offset > found.start():
+                    return paragraph, node, found[0]
+    return None
+
+
+def test_the_essay_links_each_name_to_its_entry_and_the_entry_links_back(
+    article: BeautifulSoup, entries: dict[str, list[Tag]], site_url: str
+) -> None:
+    """The first time the essay names what an entry explains, the name links to that entry, by a link the
+    edition marks as its own (the words stay the author's: tests/test_fidelity.py); the entry links back to
+    that paragraph."""
+    paragraphs = article.select("article.md-content__inner p[id^='p-']")
+    assert paragraphs, "the article has no numbered paragraphs"
+    glossary_url = urljoin(site_url, "glossary/")
+    for paragraph in paragraphs:
+        for link in paragraph.find_all("a", href=True):
+            target = urljoin(site_url, link["href"])
+            if target.split("#")[0] != glossary_url:
+                continue
+            assert "glossary-link" in link.get("class", []), f"the essay's link {link} is not marked as editorial"
+            assert target.split("#")[-1] in entries, f"the essay links {link.get_text()!r} to {target}: no such entry"
+    named = 0
+    for key, parts in entries.items():
+        heading = normalize(parts[0].get_text())
+        mention = first_mention(paragraphs, names_in_heading(heading))
+        if mention is None:
+            continue
+        named += 1
+        paragraph, node, name = mention
+        link = node.find_parent("a")
+        assert (
+            link is not None and "glossary-link" in link.get("class", [])
+            and urljoin(site_url, link["href"]) == f"{glossary_url}#{key}"
+        ), f"the essay first names “{heading}” ({name!r}, #{paragraph['id']}) without a glossary link to #{key}"
+        back = [
+            a for part in parts[1:] if "glossary-source" not in part.get("class", [])
+            for a in part.find_all("a", href=True) if urljoin(glossary_url, a["href"]) == f"{site_url}#{paragraph['id']}"
+        ]
+        assert back, f"the glossary entry #{key} does not link back to #{paragraph['id']}, where the essay first names it"
+    assert named >= len(REQUIRED_ENTRIES), f"the essay names only {named} of the glossary's entries"

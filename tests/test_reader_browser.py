@@ -139,9 +139,11 @@ def test_paragraph_link_shows_on_hover_keyboard_focus_and_target(browser: Browse
         assert link_opacity(page, "p-3") == 1, "the ¶ link does not show when hovering over its paragraph"
         page.mouse.move(0, 0)
         page.focus("p.byline a[href='#cite-this-article']")
-        page.keyboard.press("Tab")
+        # Through the paragraph's own links (the editors' glossary links) to its ¶ link, its last.
+        for _ in range(page.locator("#p-1 a").count()):
+            page.keyboard.press("Tab")
         focused = page.evaluate("document.activeElement.getAttribute('href')")
-        assert focused == "#p-1", f"Tab after the byline's last link reaches {focused!r}, not the first ¶ link"
+        assert focused == "#p-1", f"Tab through the first paragraph's links reaches {focused!r}, not its ¶ link"
         assert link_opacity(page, "p-1") == 1, "the ¶ link stays invisible when focused with the keyboard"
         page.goto(served_site + "#p-9")
         assert link_opacity(page, "p-9") == 1, "the paragraph a link opened (#p-9) does not show its ¶ link"
@@ -245,7 +247,8 @@ def test_paragraph_numbers_are_readable_and_placed_for_the_layout(
 
 
 def spoken_text(page: Page, selector: str) -> tuple[str, list[str]]:
-    """What Chromium's accessibility tree offers for an element: its text outside links, and its links' names."""
+    """What Chromium's accessibility tree offers for an element: its text (with links named by their own words),
+    and its links' names."""
     cdp = page.context.new_cdp_session(page)
     root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
     node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
@@ -255,18 +258,24 @@ def spoken_text(page: Page, selector: str) -> tuple[str, list[str]]:
     texts: list[str] = []
     links: list[str] = []
 
-    def walk(ax: dict) -> None:
+    def walk(ax: dict, into: list[str]) -> None:
         role = ax.get("role", {}).get("value")
         name = ax.get("name", {}).get("value", "")
         if not ax.get("ignored") and role == "link":
+            inside: list[str] = []
+            for child in ax.get("childIds", []):
+                walk(tree[child], inside)
             links.append(name)
+            # A link named by its own words (the editors' glossary links) is heard as part of the sentence.
+            if " ".join("".join(inside).split()) == " ".join(name.split()):
+                into.extend(inside)
             return
         if not ax.get("ignored") and role == "StaticText":
-            texts.append(name)
+            into.append(name)
         for child in ax.get("childIds", []):
-            walk(tree[child])
+            walk(tree[child], into)
 
-    walk(start)
+    walk(start, texts)
     cdp.detach()
     return "".join(texts), links
 
@@ -279,8 +288,10 @@ def test_screen_readers_hear_each_paragraph_and_its_link_but_no_stray_number(
         for number, paragraph in enumerate(reference.paragraphs, start=1):
             text, links = spoken_text(page, f"#p-{number}")
             assert " ".join(text.split()) == paragraph, f"a screen reader hears #p-{number} as: {text[:80]}…"
-            assert len(links) == 1 and str(number) in links[0].split(), (
-                f"#p-{number}'s links are named {links}: not one ¶ link naming its paragraph's number"
+            numbered = [name for name in links if str(number) in name.split()]
+            assert len(numbered) == 1 and all(name in paragraph for name in links if name not in numbered), (
+                f"#p-{number}'s links are named {links}: not one ¶ link naming its paragraph's number, "
+                "the others named by the paragraph's words"
             )
     finally:
         close(page)
@@ -326,9 +337,11 @@ def test_article_reads_in_full_without_javascript(browser: Browser, served_site:
 
 @pytest.fixture(scope="module")
 def printed_text(browser: Browser, served_site: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The article printed by a reader whose system is dark, background graphics on (the colours in print, from
+    either palette, are checked in test_print_is_ink_on_white_without_site_chrome)."""
     pdf = tmp_path_factory.mktemp("print") / "article.pdf"
-    page = open_page(browser, served_site, 1280)
-    page.pdf(path=str(pdf), format="A4", print_background=False)
+    page = open_page(browser, served_site, 1280, "dark")
+    page.pdf(path=str(pdf), format="A4", print_background=True)
     close(page)
     result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, f"pdftotext failed: {result.stderr}"
@@ -352,7 +365,8 @@ def test_print_has_the_whole_article_numbered_with_author_address_and_revision(
     assert not missing, "the printed article lacks:\n" + "\n".join(missing)
 
 
-# The theme's furniture around the article: none of it belongs on paper.
+# The theme's furniture around the article, and the byline's links to the downloads and the citation (printed at
+# the end): none of it does anything on paper.
 SITE_CHROME = {
     "header": ".md-header",
     "navigation tabs": ".md-tabs",
@@ -360,17 +374,96 @@ SITE_CHROME = {
     "search": ".md-search",
     "footer": ".md-footer",
     "¶ links": "a.para-link",
+    "byline's download links": "p.byline a[download]",
+    "byline's citation link": "p.byline a[href='#cite-this-article']",
 }
 
+# In print, once the colours' transitions to it have run: each printed text's contrast on white paper (backgrounds
+# off) and on what is printed behind it (backgrounds on), every background that is not a light tint of the
+# paper, and each photo placeholder's lines of text, its inner height and its text's line height.
+PRINTED_COLOURS_JS = """
+async () => {
+  for (let running = document.getAnimations(); running.length; running = document.getAnimations())
+    await Promise.all(running.map((animation) => animation.finished.catch(() => null)));
+  const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const over = (top, bottom) => {
+    const a = top.length > 3 ? top[3] : 1;
+    return [0, 1, 2].map((i) => top[i] * a + bottom[i] * (1 - a));
+  };
+  const luminance = (rgb) => {
+    const [r, g, b] = rgb.map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const contrast = (a, b) => {
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+  const paper = [255, 255, 255];
+  const printedBehind = (element) => {
+    const layers = [];
+    for (let node = element; node; node = node.parentElement) layers.unshift(parse(getComputedStyle(node).backgroundColor));
+    return layers.reduce((below, layer) => over(layer, below), paper);
+  };
+  const shown = (element) => element.checkVisibility({opacityProperty: true, visibilityProperty: true});
+  const name = (element) => element.tagName.toLowerCase() + [...element.classList].map((c) => "." + c).join("");
+  const range = document.createRange();
+  const texts = new Map();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const element = node.parentElement;
+    if (!node.textContent.trim() || texts.has(element) || !shown(element)) continue;
+    range.selectNodeContents(node);
+    if (![...range.getClientRects()].some((box) => box.width > 0 && box.height > 0)) continue;
+    const ink = parse(getComputedStyle(element).color);
+    const behind = printedBehind(element);
+    texts.set(element, {text: node.textContent.trim().slice(0, 40), element: name(element),
+      paper: contrast(over(ink, paper), paper), printed: contrast(over(ink, behind), behind)});
+  }
+  const dark = [...document.querySelectorAll("body, body *")].filter(shown)
+    .map((element) => ({element: name(element), background: contrast(printedBehind(element), paper)}))
+    .filter((found) => found.background > 1.5);
+  const placeholders = [...document.querySelectorAll(".photo-placeholder")].map((box) => {
+    const style = getComputedStyle(box);
+    const text = box.querySelector("p") ?? box;
+    range.selectNodeContents(text);
+    const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top))).size;
+    const frame = ["paddingTop", "paddingBottom", "borderTopWidth", "borderBottomWidth"]
+      .reduce((sum, side) => sum + parseFloat(style[side]), 0);
+    return {lines, inner: box.getBoundingClientRect().height - frame, lineHeight: parseFloat(getComputedStyle(text).lineHeight)};
+  });
+  return {texts: [...texts.values()], dark, placeholders};
+}
+"""
 
-def test_print_leaves_out_the_site_chrome(browser: Browser, served_site: str) -> None:
-    page = open_page(browser, served_site, 1280)
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_print_is_ink_on_white_without_site_chrome(browser: Browser, served_site: str, scheme: str) -> None:
+    """Paper is white whatever the reader's palette: every text legible on it, no dark box, and what does nothing
+    on paper left out; a missing photograph is a one-line note."""
+    page = open_page(browser, served_site, 1280, scheme)
     try:
         page.emulate_media(media="print")
         found = {name: page.locator(selector) for name, selector in SITE_CHROME.items()}
         absent = [name for name, elements in found.items() if elements.count() == 0]
         printed = [name for name, elements in found.items() if any(e.is_visible() for e in elements.all())]
+        colours = page.evaluate(PRINTED_COLOURS_JS)
     finally:
         close(page)
+    where = f"printed from the {scheme} palette"
     assert not absent, f"nothing to check: the page has no {absent}"
-    assert not printed, f"the printed page shows site chrome: {printed}"
+    assert not printed, f"{where}, the page shows {printed}"
+    faint = [
+        f"{t['text']!r} ({t['element']}): {t['paper']:.2f} on paper, {t['printed']:.2f} on its printed background"
+        for t in colours["texts"] if min(t["paper"], t["printed"]) < 4.5
+    ]
+    assert colours["texts"] and not faint, f"{where}, texts below 4.5:1:\n" + "\n".join(faint)
+    dark = [f"{d['element']} ({d['background']:.2f}:1 against the paper)" for d in colours["dark"]]
+    assert not dark, f"{where}, these backgrounds are dark (a light tint is at most 1.5:1): {dark}"
+    placeholders = colours["placeholders"]
+    tall = [p for p in placeholders if p["lines"] != 1 or p["inner"] > 1.5 * p["lineHeight"]]
+    assert placeholders and not tall, (
+        f"{where}, a photo placeholder is not one line (lines, inner height and line height in px): {tall}"
+    )
