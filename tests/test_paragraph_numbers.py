@@ -142,7 +142,8 @@ def test_a_byline_with_no_body_fails_naming_the_page() -> None:
 def test_strict_build_of_an_article_without_body_fails_naming_the_file(project_copy: Path) -> None:
     page = project_copy / "docs" / "index.md"
     text = page.read_text(encoding="utf-8")
-    page.write_text(text[: text.index("{ .byline }\n") + 12] + text[text.index("\n---\n") :], encoding="utf-8")
+    byline_end = re.search(r"^\{ \.byline[^}]*\}\n", text, re.MULTILINE).end()  # the byline's attribute list
+    page.write_text(text[:byline_end] + text[text.index("\n---\n") :], encoding="utf-8")
     result = run_build(project_copy, project_copy / "site")
     output = result.stdout + result.stderr
     assert result.returncode != 0, f"the build succeeded without the article's body:\n{output}"
