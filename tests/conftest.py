@@ -97,13 +97,6 @@ def address_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 
 
 @pytest.fixture(scope="session")
-def served_address_site(address_site: AddressSite) -> Iterator[str]:
-    """That build on a loopback server under its address's path (/another-name/ or /); yields the served root."""
-    with serve(address_site.folder, urlsplit(address_site.address.site_url).path) as root_url:
-        yield root_url
-
-
-@pytest.fixture(scope="session")
 def html_pages(site: Path) -> dict[str, BeautifulSoup]:
     """Every built HTML page, parsed, keyed by its path relative to the site root."""
     return parse_pages(site)

@@ -25,9 +25,11 @@ VIEWPORTS = {
 NO_MOTION = "*, *::before, *::after { transition: none !important; animation: none !important; }"
 # Candidates for a Tab stop under the HTML focus rules; those with a negative tabIndex are dropped in the page.
 FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select, textarea, summary, [tabindex]"
-DESCRIBE_ACTIVE = """() => {
+# The focused control, marked as seen; null when focus left the page or came round to a control already seen.
+TAKE_ACTIVE = """() => {
   const el = document.activeElement;
-  if (!el || el === document.body) return null;
+  if (!el || el === document.body || el.dataset.tabbed === "yes") return null;
+  el.dataset.tabbed = "yes";
   const name = el.getAttribute("aria-label") || el.textContent.trim().replace(/\\s+/g, " ").slice(0, 40);
   return {tag: el.tagName.toLowerCase(), href: el.getAttribute("href") || "",
           described: `<${el.tagName.toLowerCase()} class="${el.className}"> ${el.getAttribute("href") || el.id || ""} “${name}”`};
@@ -72,18 +74,25 @@ def test_every_control_is_reachable_by_tab_in_sight_and_visibly_focused(
     stops: list[dict] = []
     out_of_sight: list[str] = []
     invisible: list[str] = []
-    for _ in range(200):
-        # What the reader sees with nothing focused, just before this Tab: some theme controls
-        # (the search field) show focus by opening something that stays open after a blur.
+
+    def unfocused() -> tuple[int, bytes]:
+        """The scroll position and what the reader sees with the focused control blurred (focus then goes back)."""
         page.evaluate("window.__lastFocus = document.activeElement; document.activeElement.blur()")
-        scroll_before, before = page.evaluate("scrollY"), page.screenshot()
+        seen = page.evaluate("scrollY"), page.screenshot()
         page.evaluate("window.__lastFocus.focus()")
+        return seen
+
+    # What the reader sees with nothing focused just before each Tab (some theme controls, the search field, show
+    # focus by opening something that stays open after a blur): the last stop's blurred view, or taken anew.
+    before: tuple[int, bytes] | None = None
+    for _ in range(200):
+        scroll_before, before_shot = before or unfocused()
+        before = None
         page.keyboard.press("Tab")
-        active = page.evaluate(DESCRIBE_ACTIVE)
-        if active is None or page.evaluate("document.activeElement.dataset.tabbed === 'yes'"):
-            break  # focus left the page or came round again: every stop has been seen
+        active = page.evaluate(TAKE_ACTIVE)
+        if active is None:
+            break  # every stop has been seen
         stops.append(active)
-        page.evaluate("document.activeElement.dataset.tabbed = 'yes'")
         if page.evaluate(OUT_OF_SIGHT) is not None:
             try:
                 page.wait_for_function(f"() => ({OUT_OF_SIGHT})() === null", timeout=SIGHT_TIMEOUT_MS)
@@ -91,12 +100,10 @@ def test_every_control_is_reachable_by_tab_in_sight_and_visibly_focused(
                 out_of_sight.append(f"{active['described']}: {page.evaluate(OUT_OF_SIGHT)}")
                 continue  # what cannot be seen cannot show its focus either
         focused = page.screenshot()
-        page.evaluate("window.__lastFocus = document.activeElement; document.activeElement.blur()")
-        blurred = page.screenshot()
-        page.evaluate("window.__lastFocus.focus()")
+        before = unfocused()
         # Compared only at one scroll position, so that scrolling to the control is not mistaken for focus.
-        changed_on_blur = focused != blurred
-        changed_on_focus = page.evaluate("scrollY") == scroll_before and focused != before
+        changed_on_blur = focused != before[1]
+        changed_on_focus = page.evaluate("scrollY") == scroll_before and focused != before_shot
         if not (changed_on_blur or changed_on_focus):
             invisible.append(active["described"])
     unreached = page.evaluate(

@@ -221,20 +221,6 @@ def test_palette_toggle_changes_the_page_at_every_step_and_the_choice_stays(
         engine.evaluate("localStorage.clear()")
 
 
-@pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_paragraph_link_opens_its_paragraph(engine: Engine, probed_site: str, viewport: str) -> None:
-    open_page(engine, probed_site, viewport)
-    click(engine, "#p-3 > a.para-link")
-    engine.wait_for("location.hash === '#p-3'", "the ¶ link of paragraph 3 did not put #p-3 in the address")
-    highlighted, other = engine.evaluate(
-        "['#p-3', '#p-2'].map(s => getComputedStyle(document.querySelector(s)).backgroundColor)"
-    )
-    assert engine.evaluate("document.querySelector('#p-3').matches(':target')"), f"{engine.name}: #p-3 is not the :target"
-    assert highlighted != other, f"{engine.name}: the linked paragraph is not highlighted ({highlighted})"
-    engine.wait_for(f"({IN_VIEW_BELOW_HEADER})('#p-3')", "the linked paragraph is not in view below the header")
-    assert_quiet(engine)
-
-
 # The citation styles' tabs, and what the copy button of each form in the panel shown copies: a formatted
 # form's own button, or the button the theme gives the BibTeX code block.
 CITATION_TABS = """() => [...document.querySelectorAll(".citation-styles .tabbed-labels > label")].map(label => label.htmlFor)"""
@@ -246,8 +232,30 @@ PASTE_FIELD = """(() => { const field = document.createElement("textarea"); fiel
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_every_citation_form_copy_button_copies_its_citation(engine: Engine, probed_site: str, viewport: str) -> None:
+def test_skip_link_paragraph_link_and_every_citation_copy_button_work(engine: Engine, probed_site: str, viewport: str) -> None:
+    """On one load of the article: the first Tab reaches the skip link, which leads into the article; a ¶ link
+    opens its paragraph; every citation form's copy button copies what the form shows."""
     open_page(engine, probed_site, viewport)
+    engine.press("Tab")
+    focused = engine.evaluate("document.activeElement?.outerHTML.slice(0, 120) ?? null")
+    assert engine.evaluate("document.activeElement?.matches('a.md-skip')"), f"{engine.name}: the first Tab reached {focused}"
+    box = engine.evaluate("(({x, y, width}) => [x, y, width])(document.activeElement.getBoundingClientRect())")
+    assert box[0] >= 0 and box[1] >= 0 and box[2] > 0, f"{engine.name}: the focused skip link is off screen at {box}"
+    engine.press("Enter")
+    engine.press("Tab")
+    inside = engine.evaluate("document.activeElement?.closest('article.md-content__inner') !== null")
+    focused = engine.evaluate("document.activeElement?.outerHTML.slice(0, 120) ?? null")
+    assert inside, f"{engine.name}: after the skip link, Tab went to {focused}, outside the article"
+
+    click(engine, "#p-3 > a.para-link")
+    engine.wait_for("location.hash === '#p-3'", "the ¶ link of paragraph 3 did not put #p-3 in the address")
+    highlighted, other = engine.evaluate(
+        "['#p-3', '#p-2'].map(s => getComputedStyle(document.querySelector(s)).backgroundColor)"
+    )
+    assert engine.evaluate("document.querySelector('#p-3').matches(':target')"), f"{engine.name}: #p-3 is not the :target"
+    assert highlighted != other, f"{engine.name}: the linked paragraph is not highlighted ({highlighted})"
+    engine.wait_for(f"({IN_VIEW_BELOW_HEADER})('#p-3')", "the linked paragraph is not in view below the header")
+
     tabs = engine.call(CITATION_TABS)
     assert tabs, f"{engine.name}: no citation style tabs"
     for tab in tabs:
@@ -265,23 +273,6 @@ def test_every_citation_form_copy_button_copies_its_citation(engine: Engine, pro
             engine.evaluate("document.querySelector('#paste-here').remove()")
             assert pasted.strip() == shown.strip(), f"{engine.name}: {target} pasted as {pasted!r}, not as shown: {shown!r}"
     assert_quiet(engine)
-
-
-@pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_first_tab_reaches_the_skip_link_and_it_leads_into_the_article(
-    engine: Engine, probed_site: str, viewport: str
-) -> None:
-    open_page(engine, probed_site, viewport)
-    engine.press("Tab")
-    focused = engine.evaluate("document.activeElement?.outerHTML.slice(0, 120) ?? null")
-    assert engine.evaluate("document.activeElement?.matches('a.md-skip')"), f"{engine.name}: the first Tab reached {focused}"
-    box = engine.evaluate("(({x, y, width}) => [x, y, width])(document.activeElement.getBoundingClientRect())")
-    assert box[0] >= 0 and box[1] >= 0 and box[2] > 0, f"{engine.name}: the focused skip link is off screen at {box}"
-    engine.press("Enter")
-    engine.press("Tab")
-    inside = engine.evaluate("document.activeElement?.closest('article.md-content__inner') !== null")
-    focused = engine.evaluate("document.activeElement?.outerHTML.slice(0, 120) ?? null")
-    assert inside, f"{engine.name}: after the skip link, Tab went to {focused}, outside the article"
 
 
 # --- added by R1: where the essay starts ---

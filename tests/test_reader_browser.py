@@ -36,34 +36,35 @@ CHARACTERS_PER_LINE_JS = """
 }
 """
 
-# WCAG contrast of an element's text against the page background, alpha blended. axe-core checks every other
-# text's contrast (tests/test_browser_gates.py) but passes over the paragraph numbers, hidden from screen readers.
-CONTRAST_JS = """
-(element) => {
+# WCAG contrast, with CSS colours read as [r, g, b(, a)] and laid one over another.
+COLOUR_JS = """
   const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
-  const blend = (top, bottom) => {
+  const over = (top, bottom) => {
     const a = top.length > 3 ? top[3] : 1;
     return [0, 1, 2].map((i) => top[i] * a + bottom[i] * (1 - a));
   };
-  let background = [255, 255, 255];
+  const luminance = (rgb) => {
+    const [r, g, b] = rgb.map((v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const contrast = (a, b) => {
+    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+"""
+# An element's text against what is painted behind it (its and its ancestors' backgrounds, down to the first
+# opaque one). axe-core checks every other text's contrast (tests/test_browser_gates.py) but passes over the
+# paragraph numbers, hidden from screen readers.
+TEXT_CONTRAST_JS = """(element) => {""" + COLOUR_JS + """
   const layers = [];
   for (let node = element; node; node = node.parentElement) {
     const c = parse(getComputedStyle(node).backgroundColor);
     if (c.length > 3 && c[3] === 0) continue;
-    layers.push(c);
+    layers.unshift(c);
     if (c.length === 3 || c[3] === 1) break;
   }
-  for (const layer of layers.reverse()) background = blend(layer, background);
-  const text = blend(parse(getComputedStyle(element).color), background);
-  const luminance = (rgb) => {
-    const [r, g, b] = rgb.map((v) => {
-      v /= 255;
-      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-    });
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  };
-  const [hi, lo] = [luminance(text), luminance(background)].sort((x, y) => y - x);
-  return (hi + 0.05) / (lo + 0.05);
+  const background = layers.reduce((below, layer) => over(layer, below), [255, 255, 255]);
+  return contrast(over(parse(getComputedStyle(element).color), background), background);
 }"""
 
 def open_page(browser: Browser, url: str, width: int, scheme: str = "light", javascript: bool = True) -> Page:
@@ -73,10 +74,6 @@ def open_page(browser: Browser, url: str, width: int, scheme: str = "light", jav
     page = context.new_page()
     load(page, url, wait_until="load")
     return page
-
-
-def close(page: Page) -> None:
-    page.context.close()
 
 
 def flat(text: str) -> str:
@@ -102,14 +99,14 @@ def test_desktop_measure_is_60_to_75_characters_with_generous_leading(browser: B
         )
         assert 1.5 <= ratio <= 1.9, f"body line height is {ratio:.2f} times the font size"
     finally:
-        close(page)
+        page.context.close()
 
 
 @pytest.mark.parametrize("content_page", CONTENT_PAGES)
 def test_body_text_is_at_least_16_px_at_320_px(browser: Browser, served_site: str, content_page: str) -> None:
     page = open_page(browser, page_url(served_site, content_page), 320)
     font_size = page.eval_on_selector("article.md-content__inner p", "e => parseFloat(getComputedStyle(e).fontSize)")
-    close(page)
+    page.context.close()
     assert font_size >= 16, f"{content_page}: body text is {font_size} px at 320 px"
 
 
@@ -148,7 +145,7 @@ def test_paragraph_link_shows_on_hover_keyboard_focus_and_target(browser: Browse
         page.goto(served_site + "#p-9")
         assert link_opacity(page, "p-9") == 1, "the paragraph a link opened (#p-9) does not show its ¶ link"
     finally:
-        close(page)
+        page.context.close()
 
 
 # ---------- Paragraph numbers ----------
@@ -157,7 +154,7 @@ def test_paragraph_link_shows_on_hover_keyboard_focus_and_target(browser: Browse
 # first character of the author's text, how many boxes of other text it overlaps, and its contrast.
 PARAGRAPH_NUMBERS_JS = """
 (article) => {
-  const contrast = """ + CONTRAST_JS + """;
+  const contrast = """ + TEXT_CONTRAST_JS + """;
   const range = document.createRange();
   const texts = [];
   const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
@@ -229,7 +226,7 @@ def test_paragraph_numbers_are_readable_and_placed_for_the_layout(
         page.emulate_media(media=media)  # type: ignore[arg-type]
         numbers = page.eval_on_selector("article.md-content__inner", PARAGRAPH_NUMBERS_JS)
     finally:
-        close(page)
+        page.context.close()
     expected = [f"p-{i}" for i in range(1, len(reference.paragraphs) + 1)]
     assert [n["id"] for n in numbers] == expected, f"{layout}: the numbered paragraphs are not p-1…p-{len(expected)}"
     for number in numbers:
@@ -294,7 +291,7 @@ def test_screen_readers_hear_each_paragraph_and_its_link_but_no_stray_number(
                 "the others named by the paragraph's words"
             )
     finally:
-        close(page)
+        page.context.close()
 
 
 # ---------- No JavaScript ----------
@@ -329,7 +326,7 @@ def test_article_reads_in_full_without_javascript(browser: Browser, served_site:
         unmarked = [a for a, expansion in abbreviations().items() if not page.locator(f"article abbr[title='{expansion}']").count()]
         assert not unmarked, f"without JavaScript these abbreviations carry no expansion: {unmarked}"
     finally:
-        close(page)
+        page.context.close()
 
 
 # ---------- Print ----------
@@ -342,7 +339,7 @@ def printed_text(browser: Browser, served_site: str, tmp_path_factory: pytest.Te
     pdf = tmp_path_factory.mktemp("print") / "article.pdf"
     page = open_page(browser, served_site, 1280, "dark")
     page.pdf(path=str(pdf), format="A4", print_background=True)
-    close(page)
+    page.context.close()
     result = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, f"pdftotext failed: {result.stderr}"
     return result.stdout
@@ -384,23 +381,7 @@ SITE_CHROME = {
 PRINTED_COLOURS_JS = """
 async () => {
   for (let running = document.getAnimations(); running.length; running = document.getAnimations())
-    await Promise.all(running.map((animation) => animation.finished.catch(() => null)));
-  const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
-  const over = (top, bottom) => {
-    const a = top.length > 3 ? top[3] : 1;
-    return [0, 1, 2].map((i) => top[i] * a + bottom[i] * (1 - a));
-  };
-  const luminance = (rgb) => {
-    const [r, g, b] = rgb.map((v) => {
-      v /= 255;
-      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
-    });
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  };
-  const contrast = (a, b) => {
-    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-    return (hi + 0.05) / (lo + 0.05);
-  };
+    await Promise.all(running.map((animation) => animation.finished.catch(() => null)));""" + COLOUR_JS + """
   const paper = [255, 255, 255];
   const printedBehind = (element) => {
     const layers = [];
@@ -451,7 +432,7 @@ def test_print_is_ink_on_white_without_site_chrome(browser: Browser, served_site
         printed = [name for name, elements in found.items() if any(e.is_visible() for e in elements.all())]
         colours = page.evaluate(PRINTED_COLOURS_JS)
     finally:
-        close(page)
+        page.context.close()
     where = f"printed from the {scheme} palette"
     assert not absent, f"nothing to check: the page has no {absent}"
     assert not printed, f"{where}, the page shows {printed}"
