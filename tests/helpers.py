@@ -289,6 +289,32 @@ def load(page: Page, url: str, status: int | None = None, wait_until: str = "net
     assert answered is not None and (answered == status if status else response.ok), f"GET {url} answered {answered}"
 
 
+# WCAG 2 contrast inside a page, for the tests that measure colours themselves (axe-core passes over what is
+# hidden from screen readers, and over controls' non-text contrast). A statement block to paste into an
+# evaluated function: rgba(css) reads any CSS colour as the screen shows it, [r, g, b, a]; over(top, bottom)
+# lays one colour on another; contrast(x, y) is the WCAG ratio of two opaque colours.
+WCAG_COLOUR_JS = """
+  const paint = new OffscreenCanvas(1, 1).getContext("2d", {willReadFrequently: true});
+  const rgba = (css) => {
+    paint.clearRect(0, 0, 1, 1);
+    paint.fillStyle = "#000";
+    paint.fillStyle = css;
+    paint.fillRect(0, 0, 1, 1);
+    const [r, g, b, a] = paint.getImageData(0, 0, 1, 1).data;
+    return [r, g, b, a / 255];
+  };
+  const over = ([r, g, b, a], [R, G, B]) => [r * a + R * (1 - a), g * a + G * (1 - a), b * a + B * (1 - a), 1];
+  const luminance = (colour) => {
+    const [r, g, b] = colour.slice(0, 3).map((v) => (v /= 255) <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const contrast = (x, y) => {
+    const [hi, lo] = [luminance(x), luminance(y)].sort((p, q) => q - p);
+    return (hi + 0.05) / (lo + 0.05);
+  };
+"""
+
+
 # Records CSP violations from the first byte of every document (init scripts run before the page's own).
 CSP_LISTENER = """
 window.__cspViolations = [];

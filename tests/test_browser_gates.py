@@ -20,7 +20,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page
 
-from helpers import CSP_LISTENER, SITE_PAGES, load, page_url
+from helpers import CSP_LISTENER, SITE_PAGES, WCAG_COLOUR_JS, load, page_url
 
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 800}}
 # The phone has a touch screen and no hover (CSS `hover: none`), the desktop a mouse.
@@ -73,25 +73,7 @@ async ({scope, only}) => {
     .filter((a) => a.playState === "running" && a.effect?.getComputedTiming().endTime !== Infinity);
   for (let moving = running(); moving.length; moving = running())
     await Promise.all(moving.map((animation) => animation.finished.catch(() => null)));
-  const canvas = new OffscreenCanvas(1, 1);
-  const paint = canvas.getContext("2d", {willReadFrequently: true});
-  const rgba = (css) => {  // any CSS colour, as the screen shows it: [r, g, b, a]
-    paint.clearRect(0, 0, 1, 1);
-    paint.fillStyle = "#000";
-    paint.fillStyle = css;
-    paint.fillRect(0, 0, 1, 1);
-    const [r, g, b, a] = paint.getImageData(0, 0, 1, 1).data;
-    return [r, g, b, a / 255];
-  };
-  const over = ([r, g, b, a], [R, G, B]) => [r * a + R * (1 - a), g * a + G * (1 - a), b * a + B * (1 - a), 1];
-  const luminance = (colour) => {
-    const [r, g, b] = colour.slice(0, 3).map((v) => (v /= 255) <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  };
-  const ratio = (x, y) => {
-    const [hi, lo] = [luminance(x), luminance(y)].sort((p, q) => q - p);
-    return (hi + 0.05) / (lo + 0.05);
-  };
+""" + WCAG_COLOUR_JS + """
   const hex = (colour) => "#" + colour.slice(0, 3).map((v) => Math.round(v).toString(16).padStart(2, "0")).join("");
   // What is painted behind an element: its own and its ancestors' backgrounds, down to the first opaque one.
   const behind = (element) => {
@@ -115,7 +97,7 @@ async ({scope, only}) => {
       const colour = rgba(css);
       if (colour[3] === 0) return;
       const seen = over([colour[0], colour[1], colour[2], colour[3] * fade], ground);
-      found.push({part: what, colour: hex(seen), against: hex(ground), ratio: ratio(seen, ground)});
+      found.push({part: what, colour: hex(seen), against: hex(ground), ratio: contrast(seen, ground)});
     };
     const style = getComputedStyle(el);
     const around = behind(el.parentElement || el);

@@ -11,7 +11,7 @@ import unicodedata
 import pytest
 from playwright.sync_api import Browser, Page
 
-from helpers import CONTENT_PAGES, FACTS, Reference, abbreviations, load, page_url, revision
+from helpers import CONTENT_PAGES, FACTS, WCAG_COLOUR_JS, Reference, abbreviations, load, page_url, revision
 
 # Characters on each line of an element's text, ¶ links and paragraph numbers left out: one Range per character,
 # grouped by the vertical middle of its box.
@@ -36,35 +36,19 @@ CHARACTERS_PER_LINE_JS = """
 }
 """
 
-# WCAG contrast, with CSS colours read as [r, g, b(, a)] and laid one over another.
-COLOUR_JS = """
-  const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
-  const over = (top, bottom) => {
-    const a = top.length > 3 ? top[3] : 1;
-    return [0, 1, 2].map((i) => top[i] * a + bottom[i] * (1 - a));
-  };
-  const luminance = (rgb) => {
-    const [r, g, b] = rgb.map((v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-  };
-  const contrast = (a, b) => {
-    const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
-    return (hi + 0.05) / (lo + 0.05);
-  };
-"""
 # An element's text against what is painted behind it (its and its ancestors' backgrounds, down to the first
 # opaque one). axe-core checks every other text's contrast (tests/test_browser_gates.py) but passes over the
 # paragraph numbers, hidden from screen readers.
-TEXT_CONTRAST_JS = """(element) => {""" + COLOUR_JS + """
+TEXT_CONTRAST_JS = """(element) => {""" + WCAG_COLOUR_JS + """
   const layers = [];
   for (let node = element; node; node = node.parentElement) {
-    const c = parse(getComputedStyle(node).backgroundColor);
-    if (c.length > 3 && c[3] === 0) continue;
+    const c = rgba(getComputedStyle(node).backgroundColor);
+    if (c[3] === 0) continue;
     layers.unshift(c);
-    if (c.length === 3 || c[3] === 1) break;
+    if (c[3] === 1) break;
   }
-  const background = layers.reduce((below, layer) => over(layer, below), [255, 255, 255]);
-  return contrast(over(parse(getComputedStyle(element).color), background), background);
+  const background = layers.reduce((below, layer) => over(layer, below), [255, 255, 255, 1]);
+  return contrast(over(rgba(getComputedStyle(element).color), background), background);
 }"""
 
 def open_page(browser: Browser, url: str, width: int, scheme: str = "light", javascript: bool = True) -> Page:
@@ -381,11 +365,11 @@ SITE_CHROME = {
 PRINTED_COLOURS_JS = """
 async () => {
   for (let running = document.getAnimations(); running.length; running = document.getAnimations())
-    await Promise.all(running.map((animation) => animation.finished.catch(() => null)));""" + COLOUR_JS + """
-  const paper = [255, 255, 255];
+    await Promise.all(running.map((animation) => animation.finished.catch(() => null)));""" + WCAG_COLOUR_JS + """
+  const paper = [255, 255, 255, 1];
   const printedBehind = (element) => {
     const layers = [];
-    for (let node = element; node; node = node.parentElement) layers.unshift(parse(getComputedStyle(node).backgroundColor));
+    for (let node = element; node; node = node.parentElement) layers.unshift(rgba(getComputedStyle(node).backgroundColor));
     return layers.reduce((below, layer) => over(layer, below), paper);
   };
   const shown = (element) => element.checkVisibility({opacityProperty: true, visibilityProperty: true});
@@ -398,7 +382,7 @@ async () => {
     if (!node.textContent.trim() || texts.has(element) || !shown(element)) continue;
     range.selectNodeContents(node);
     if (![...range.getClientRects()].some((box) => box.width > 0 && box.height > 0)) continue;
-    const ink = parse(getComputedStyle(element).color);
+    const ink = rgba(getComputedStyle(element).color);
     const behind = printedBehind(element);
     texts.set(element, {text: node.textContent.trim().slice(0, 40), element: name(element),
       paper: contrast(over(ink, paper), paper), printed: contrast(over(ink, behind), behind)});
